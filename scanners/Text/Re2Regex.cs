@@ -1,0 +1,78 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Pipelock.Scanners.Text;
+
+/// <summary>
+/// Compiles Go/RE2 patterns for .NET with RE2's meaning kept:
+/// <c>\d \w \s \b</c> are ASCII-only in RE2 but Unicode in .NET, so they are rewritten to ASCII classes
+/// (otherwise Arabic-Indic digits or Cyrillic letters would create matches Pipelock never had).
+/// RE2 never backtracks; we use <see cref="RegexOptions.NonBacktracking"/> when the pattern allows it
+/// (it rejects lookarounds and backreferences, which RE2 rejects too) so matching stays linear.
+/// Results are cached per (pattern, options): patterns are compiled once.
+/// </summary>
+public static class Re2Regex
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, RegexOptions), Regex> Cache = new();
+
+    /// <summary>Match timeout for the rare pattern that cannot run NonBacktracking (defence in depth).</summary>
+    public static readonly TimeSpan FallbackTimeout = TimeSpan.FromMilliseconds(250);
+
+    public static Regex Compile(string re2Pattern, bool ignoreCase = false)
+    {
+        var opts = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0);
+        return Cache.GetOrAdd((re2Pattern, opts), static key =>
+        {
+            var translated = Translate(key.Item1);
+            try
+            {
+                return new Regex(translated, key.Item2 | RegexOptions.NonBacktracking);
+            }
+            catch (NotSupportedException)
+            {
+                return new Regex(translated, key.Item2 | RegexOptions.Compiled, FallbackTimeout);
+            }
+        });
+    }
+
+    /// <summary>Validates a user pattern; returns an error message or null.</summary>
+    public static string? Validate(string re2Pattern)
+    {
+        try { _ = new Regex(Translate(re2Pattern), RegexOptions.CultureInvariant); return null; }
+        catch (ArgumentException e) { return e.Message; }
+    }
+
+    /// <summary>Rewrites RE2 escapes whose .NET meaning differs. Escapes inside character classes are handled too.</summary>
+    public static string Translate(string p)
+    {
+        var sb = new StringBuilder(p.Length + 16);
+        bool inClass = false;
+        for (int i = 0; i < p.Length; i++)
+        {
+            char c = p[i];
+            if (c == '\\' && i + 1 < p.Length)
+            {
+                char n = p[i + 1];
+                i++;
+                switch (n)
+                {
+                    case 'd': sb.Append(inClass ? "0-9" : "[0-9]"); break;
+                    case 'D': sb.Append(inClass ? @"\x00-/:-\uFFFF" : "[^0-9]"); break;
+                    case 'w': sb.Append(inClass ? "0-9A-Za-z_" : "[0-9A-Za-z_]"); break;
+                    case 'W': sb.Append(inClass ? @"\x00-/:-@\[-\^`\{-\uFFFF" : "[^0-9A-Za-z_]"); break;
+                    case 's': sb.Append(inClass ? @"\t\n\f\r " : @"[\t\n\f\r ]"); break;
+                    case 'S': sb.Append(inClass ? @"\x00-\x08\x0B\x0E-\x1F!-\uFFFF" : @"[^\t\n\f\r ]"); break;
+                    case 'b' when !inClass: sb.Append(@"(?:(?<=[0-9A-Za-z_])(?![0-9A-Za-z_])|(?<![0-9A-Za-z_])(?=[0-9A-Za-z_]))"); break;
+                    case 'B' when !inClass: sb.Append(@"(?:(?<=[0-9A-Za-z_])(?=[0-9A-Za-z_])|(?<![0-9A-Za-z_])(?![0-9A-Za-z_]))"); break;
+                    case 'z': sb.Append(@"\z"); break;
+                    default: sb.Append('\\').Append(n); break;
+                }
+                continue;
+            }
+            if (c == '[' && !inClass) { inClass = true; sb.Append(c); if (i + 1 < p.Length && p[i + 1] == '^') { sb.Append('^'); i++; } if (i + 1 < p.Length && p[i + 1] == ']') { sb.Append(@"\]"); i++; } continue; }
+            if (c == ']' && inClass) { inClass = false; sb.Append(c); continue; }
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+}
