@@ -33,11 +33,11 @@ internal sealed class PolicyArgumentViews
 
     public ShellView Primary => View(ShellViewKind.Policy);
 
-    public bool Matches(Regex re)
+    public bool Matches(Regex re, bool wholeOnly)
     {
-        if (Matches(re, View(ShellViewKind.Policy))) return true;
-        if (!_ascii && (Matches(re, View(ShellViewKind.PolicyInvisibleAsSpace)) || Matches(re, View(ShellViewKind.Baseline)))) return true;
-        return Matches(re, Literal());
+        if (Matches(re, View(ShellViewKind.Policy), wholeOnly)) return true;
+        if (!_ascii && (Matches(re, View(ShellViewKind.PolicyInvisibleAsSpace), wholeOnly) || Matches(re, View(ShellViewKind.Baseline), wholeOnly))) return true;
+        return Matches(re, Literal(), wholeOnly);
     }
 
     private ShellView View(ShellViewKind kind)
@@ -66,9 +66,10 @@ internal sealed class PolicyArgumentViews
     /// Pairs catch commands whose words were spread over several values of a JSON object, where key order is
     /// arbitrary; pairs inside one value add nothing the joined text lacks but noise, so they are not formed.
     /// </summary>
-    private static bool Matches(Regex re, ShellView v)
+    private static bool Matches(Regex re, ShellView v, bool wholeOnly)
     {
         if (re.IsMatch(v.Joined)) return true;
+        if (wholeOnly) return false;
         var tokens = v.Tokens;
         if (tokens.Length <= 1) return false;
         foreach (var t in tokens)

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
-using Pipelock.Scanners.Text;
 
 namespace Pipelock.Scanners.Policy;
 
@@ -14,9 +13,8 @@ public static partial class ShellDeobfuscator
     private const int MaxDecodedChars = 64 * 1024;
     private const int MinBase64Chars = 16;
 
-    private static readonly Regex QuotedLiteral = Re2Regex.Compile(@"'([^']{4,})'|""([^""]{4,})""");
-    private static readonly Regex Base64Run = Re2Regex.Compile(@"[A-Za-z0-9+/]{16,}={0,2}");
-    private static readonly Regex RevCommand = Re2Regex.Compile(@"(?:^|[\s|;&(])rev(?:$|[\s|;&)])");
+    private static readonly Regex Base64Run = PolicyRegex.Compile(@"[A-Za-z0-9+/]{16,}={0,2}");
+    private static readonly Regex RevCommand = PolicyRegex.Compile(@"(?:^|[\s|;&(])rev(?:$|[\s|;&)])");
 
     /// <summary>
     /// Payloads a runtime decoder in the command would produce from a literal, decoded statically so the rules see
@@ -38,17 +36,15 @@ public static partial class ShellDeobfuscator
         var decoded = DecodeEscapes(arg);
         int start = found.Count;
 
-        if (RevCommand.IsMatch(Resolve(decoded)))
+        // A literal piped to or here-string fed into rev: reversing the whole resolved command puts the literal back
+        // in reading order (the wrapper around it becomes noise). Quote pairing in such wrappers is too tangled to
+        // cut the literal out reliably, and reversing the lot is just as bounded.
+        var resolved = Resolve(decoded);
+        if (RevCommand.IsMatch(resolved) && resolved.Length <= MaxDecodedChars)
         {
-            foreach (Match m in QuotedLiteral.Matches(decoded))
-            {
-                if (found.Count >= MaxDecodedPayloads) break;
-                var lit = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
-                if (lit.Length > MaxDecodedChars) continue;
-                var rev = lit.ToCharArray();
-                Array.Reverse(rev);
-                found.Add(new string(rev));
-            }
+            var rev = resolved.ToCharArray();
+            Array.Reverse(rev);
+            found.Add(new string(rev));
         }
 
         foreach (Match m in Base64Run.Matches(decoded))

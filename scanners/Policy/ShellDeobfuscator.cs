@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Pipelock.Scanners.Text;
 
 namespace Pipelock.Scanners.Policy;
 
@@ -23,13 +22,13 @@ public static partial class ShellDeobfuscator
 
     private const int MaxResolveRounds = 3;
 
-    private static readonly Regex CmdSubstitution = Re2Regex.Compile(
+    private static readonly Regex CmdSubstitution = PolicyRegex.Compile(
         @"(?:\$\(|`)\s*(?:echo|printf)\s+(?:-[neE]{1,3}\s+)*(?:['""]?%[^\s'""]*['""]?\s+)*(?:'([^'`]*)'|""([^""$`]*)""|([\w./,:=+~-]+))\s*(?:\)|`)");
-    private static readonly Regex BackslashWord = Re2Regex.Compile(@"\\(\w)");
-    private static readonly Regex Positional = Re2Regex.Compile(@"\$\{!?[@*][^}]{0,64}\}|\$[@*]");
-    private static readonly Regex HomeSlash = Re2Regex.Compile(@"\$\{(?:HOME|PWD|OLDPWD)(?::0:1|::1)\}");
-    private static readonly Regex Ifs = Re2Regex.Compile(@"\$\{!?IFS(?:[^a-zA-Z0-9_}][^}]*)?\}|\$IFS\b");
-    private static readonly Regex PathRun = Re2Regex.Compile(@"(^|[^:/])/(?:\.?/)+");
+    private static readonly Regex BackslashWord = PolicyRegex.Compile(@"\\(\w)");
+    private static readonly Regex Positional = PolicyRegex.Compile(@"\$\{!?[@*][^}]{0,64}\}|\$[@*]");
+    private static readonly Regex HomeSlash = PolicyRegex.Compile(@"\$\{(?:HOME|PWD|OLDPWD)(?::0:1|::1)\}");
+    private static readonly Regex Ifs = PolicyRegex.Compile(@"\$\{!?IFS(?:[^a-zA-Z0-9_}][^}]*)?\}|\$IFS\b");
+    private static readonly Regex PathRun = PolicyRegex.Compile(@"(^|[^:/])/(?:\.?/)+");
 
     /// <summary>Runs the whole pipeline on one argument string in one view.</summary>
     public static string Deobfuscate(string s, ShellViewKind kind = ShellViewKind.Policy)
@@ -45,13 +44,19 @@ public static partial class ShellDeobfuscator
     {
         s = DecodeEscapes(s);
         s = ResolveSubstitutions(s);
+        if (s.Contains('$'))
+        {
+            // Empty expansions go before quotes are read, so x='…'"${@}" ; still reads as an assignment.
+            s = s.Replace("${!#}", " bash ", StringComparison.Ordinal); // $0: the shell's own name
+            s = Positional.Replace(s, "");
+            s = s.Replace("\"\"", "", StringComparison.Ordinal).Replace("''", "", StringComparison.Ordinal);
+        }
         var quotedAssignments = CollectQuotedAssignments(s);
         s = StripQuotes(s);
         s = s.Replace("\\\n", "", StringComparison.Ordinal);
         if (s.Contains('\\')) s = BackslashWord.Replace(s, "$1");
         if (s.Contains('$'))
         {
-            s = s.Replace("${!#}", " bash ", StringComparison.Ordinal); // $0: the shell's own name
             s = Positional.Replace(s, "");
             s = ResolveVariables(s, quotedAssignments);
             s = ResolveSubstitutions(s);

@@ -128,7 +128,7 @@ public sealed class ToolPolicy
                     views = new PolicyArgumentViews(ToolArguments.ValuesUnderKeys(raw, rule.ArgKeyRegex));
                 }
                 else views = all ??= new PolicyArgumentViews(values);
-                if (views.IsEmpty || !views.Matches(rule.ArgRegex)) continue;
+                if (views.IsEmpty || !views.Matches(rule.ArgRegex, rule.WholeCommandOnly)) continue;
                 if (command.Length == 0) command = views.Primary.Joined;
             }
 

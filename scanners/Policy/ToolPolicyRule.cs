@@ -23,9 +23,9 @@ public sealed class ToolPolicyRule
         Action = action;
         RedirectProfile = string.IsNullOrEmpty(redirectProfile) ? null : redirectProfile;
         Severity = severity;
-        ToolRegex = Re2Regex.Compile(toolPattern);
-        ArgRegex = ArgPattern is null ? null : Re2Regex.Compile(ArgPattern);
-        ArgKeyRegex = ArgKey is null ? null : Re2Regex.Compile(ArgKey);
+        ToolRegex = PolicyRegex.Compile(toolPattern);
+        ArgRegex = ArgPattern is null ? null : PolicyRegex.Compile(ArgPattern);
+        ArgKeyRegex = ArgKey is null ? null : PolicyRegex.Compile(ArgKey);
     }
 
     public string Name { get; }
@@ -45,6 +45,12 @@ public sealed class ToolPolicyRule
 
     /// <summary>Null: derived from the effective action (block ⇒ High, otherwise Medium).</summary>
     public Severity? Severity { get; }
+
+    /// <summary>
+    /// Match only the whole joined argument text, never single tokens or pairs: for patterns anchored at the start
+    /// of a command (a lone <c>;done</c> token is not a command that starts with a separator). Not a Pipelock field.
+    /// </summary>
+    public bool WholeCommandOnly { get; init; }
 
     internal Regex ToolRegex { get; }
     internal Regex? ArgRegex { get; }
