@@ -11,9 +11,9 @@ public static partial class ShellDeobfuscator
 
     private const int MaxDecodeDepth = 2;
     private const int MaxDecodedChars = 64 * 1024;
-    private const int MinBase64Chars = 16;
+    private const int MinBase64Chars = 12;
 
-    private static readonly Regex Base64Run = PolicyRegex.Compile(@"[A-Za-z0-9+/]{16,}={0,2}");
+    private static readonly Regex Base64Run = PolicyRegex.Compile(@"[A-Za-z0-9+/]{12,}={0,2}");
     private static readonly Regex RevCommand = PolicyRegex.Compile(@"(?:^|[\s|;&(])rev(?:$|[\s|;&)])");
 
     /// <summary>
