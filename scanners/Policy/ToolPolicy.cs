@@ -139,11 +139,30 @@ public sealed class ToolPolicy
             if (strictest != before && action == ScanAction.Redirect) redirectName = rule.RedirectProfile;
         }
 
+        // Argument text past the scan cap is never examined, so a shell command that long (padding in front of the
+        // payload) fails closed instead of passing unseen. File tools legitimately carry large contents.
+        if (TotalChars(values) > ShellDeobfuscator.MaxInputChars && (OversizeShell.ToolRegex.IsMatch(policyName) || OversizeShell.ToolRegex.IsMatch(baselineName)))
+        {
+            (matched ??= ImmutableArray.CreateBuilder<ToolPolicyRule>()).Add(OversizeShell);
+            strictest = ScanAction.Block;
+        }
+
         if (matched is null) return PolicyVerdict.NoMatch;
         if (command.Length == 0) command = toolName;
         if (strictest != ScanAction.Redirect) redirectName = null;
         var profile = redirectName is not null && Options.RedirectProfiles.TryGetValue(redirectName, out var p) ? p : null;
         return new PolicyVerdict(matched.ToImmutable(), strictest, profile, command, Options.Action, null, redirectName);
+    }
+
+    /// <summary>Reported when a shell tool's arguments exceed <see cref="ShellDeobfuscator.MaxInputChars"/>.</summary>
+    public static ToolPolicyRule OversizeShell { get; } =
+        new("Oversize Shell Arguments", ToolPolicyRules.ShellTools, action: ScanAction.Block, severity: Severity.High);
+
+    private static long TotalChars(IReadOnlyList<string> values)
+    {
+        long n = 0;
+        foreach (var v in values) n += v.Length;
+        return n;
     }
 
     private static bool HasLoneSurrogate(string s)
