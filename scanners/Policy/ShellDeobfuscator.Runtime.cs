@@ -39,7 +39,7 @@ public static partial class ShellDeobfuscator
         // A literal piped to or here-string fed into rev: reversing the whole resolved command puts the literal back
         // in reading order (the wrapper around it becomes noise). Quote pairing in such wrappers is too tangled to
         // cut the literal out reliably, and reversing the lot is just as bounded.
-        var resolved = Resolve(decoded);
+        var resolved = Resolve(decoded, new Limits());
         if (RevCommand.IsMatch(resolved) && resolved.Length <= MaxDecodedChars)
         {
             var rev = resolved.ToCharArray();

@@ -21,10 +21,10 @@ public static partial class ShellDeobfuscator
     {
         if (!s.Contains('=')) return null;
         Dictionary<string, string>? vars = null;
-        foreach (Match m in QuotedAssign.Matches(s))
+        int seen = 0;
+        for (var m = QuotedAssign.Match(s); m.Success && seen++ < MaxAssignments; m = m.NextMatch())
         {
             vars ??= new(StringComparer.Ordinal);
-            if (vars.Count >= MaxAssignments) break;
             // 'a'"'"'b' style concatenations: the quotes go, the pieces join.
             var value = StripQuotes(m.Groups[2].Value);
             if (value.Length <= MaxValueChars) vars[m.Groups[1].Value] = value;
@@ -32,14 +32,14 @@ public static partial class ShellDeobfuscator
         return vars;
     }
 
-    private static string ResolveVariables(string s, Dictionary<string, string>? vars)
+    private static string ResolveVariables(string s, Dictionary<string, string>? vars, Limits limits)
     {
         if (s.Contains('='))
         {
-            foreach (Match m in PlainAssign.Matches(s))
+            int seen = 0;
+            for (var m = PlainAssign.Match(s); m.Success && seen++ < MaxAssignments; m = m.NextMatch())
             {
                 vars ??= new(StringComparer.Ordinal);
-                if (vars.Count >= MaxAssignments) break;
                 // A quoted value seen earlier keeps its spaces; the unquoted capture would only hold its first word.
                 if (m.Groups[2].Value.Length <= MaxValueChars) vars.TryAdd(m.Groups[1].Value, m.Groups[2].Value);
             }
@@ -51,15 +51,18 @@ public static partial class ShellDeobfuscator
         for (int round = 0; round < MaxResolveRounds && budget > 0; round++)
         {
             bool changed = false;
+            int count = 0;
             var next = VariableRef.Replace(s, m =>
             {
-                if (budget <= 0) return m.Value;
+                count++;
+                if (budget <= 0) { limits.Saturated = true; return m.Value; }
                 var value = Lookup(m, vars);
                 if (value is null) return m.Value;
                 budget -= Math.Max(0, value.Length - m.Length);
                 changed = true;
                 return value;
-            });
+            }, MaxSubstitutions);
+            if (count >= MaxSubstitutions) limits.Saturated = true;
             s = next;
             if (!changed) break;
         }
@@ -112,12 +115,14 @@ public static partial class ShellDeobfuscator
     /// Bash brace expansion of one level: <c>{rm,-rf,/tmp}</c> → <c>rm -rf /tmp</c>, <c>/etc/{passwd,shadow}</c> →
     /// <c>/etc/passwd /etc/shadow</c>. Items are limited to shell-word characters so JSON or code braces stay put.
     /// </summary>
-    internal static string ExpandBraces(string s)
+    private static string ExpandBraces(string s, Limits limits)
     {
         long budget = Math.Min((long)s.Length * 2 + 4096, MaxInputChars);
-        return BraceWord.Replace(s, m =>
+        int count = 0;
+        var result = BraceWord.Replace(s, m =>
         {
-            if (budget <= 0) return m.Value;
+            count++;
+            if (budget <= 0) { limits.Saturated = true; return m.Value; }
             var items = m.Groups[2].Value.Split(',', MaxBraceItems + 1);
             if (items.Length > MaxBraceItems) return m.Value;
             string prefix = m.Groups[1].Value, suffix = m.Groups[3].Value;
@@ -130,6 +135,8 @@ public static partial class ShellDeobfuscator
             }
             budget -= Math.Max(0, sb.Length - m.Length);
             return sb.ToString();
-        });
+        }, MaxSubstitutions);
+        if (count >= MaxSubstitutions) limits.Saturated = true;
+        return result;
     }
 }

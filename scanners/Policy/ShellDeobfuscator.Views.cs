@@ -17,12 +17,14 @@ public static partial class ShellDeobfuscator
         var origins = ImmutableArray.CreateBuilder<int>();
         var joined = new StringBuilder();
         int remaining = MaxInputChars;
+        bool saturated = false;
         for (int a = 0; a < args.Count && remaining > 0; a++)
         {
             var arg = args[a];
             if (arg.Length > remaining) arg = arg[..remaining];
             remaining -= arg.Length;
-            var text = Deobfuscate(arg, kind);
+            var text = Deobfuscate(arg, kind, out bool sat);
+            saturated |= sat;
             foreach (var range in text.AsSpan().SplitAny(" \t\n\r\f\v"))
             {
                 var tok = text.AsSpan()[range];
@@ -36,6 +38,6 @@ public static partial class ShellDeobfuscator
                 }
             }
         }
-        return new ShellView(tokens.ToImmutable(), origins.ToImmutable(), joined.ToString());
+        return new ShellView(tokens.ToImmutable(), origins.ToImmutable(), joined.ToString()) { Saturated = saturated };
     }
 }

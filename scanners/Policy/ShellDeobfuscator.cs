@@ -20,7 +20,16 @@ public static partial class ShellDeobfuscator
     /// <summary>Tokens kept per view: the joined string still covers everything, single-token checks stop here.</summary>
     public const int MaxTokens = 4096;
 
+    /// <summary>Substitutions per step and round: more is not a command a person or an agent writes.</summary>
+    public const int MaxSubstitutions = 1024;
+
     private const int MaxResolveRounds = 3;
+
+    /// <summary>Set when a step hit <see cref="MaxSubstitutions"/> and left the rest of the text unresolved.</summary>
+    private sealed class Limits
+    {
+        public bool Saturated;
+    }
 
     private static readonly Regex CmdSubstitution = PolicyRegex.Compile(
         @"(?:\$\(|`)\s*(?:echo|printf)\s+(?:-[neE]{1,3}\s+)*(?:['""]?%[^\s'""]*['""]?\s+)*(?:'([^'`]*)'|""([^""$`]*)""|([\w./,:=+~-]+))\s*(?:\)|`)");
@@ -31,19 +40,28 @@ public static partial class ShellDeobfuscator
     private static readonly Regex PathRun = PolicyRegex.Compile(@"(^|[^:/])/(?:\.?/)+");
 
     /// <summary>Runs the whole pipeline on one argument string in one view.</summary>
-    public static string Deobfuscate(string s, ShellViewKind kind = ShellViewKind.Policy)
+    public static string Deobfuscate(string s, ShellViewKind kind = ShellViewKind.Policy) => Deobfuscate(s, kind, out _);
+
+    /// <summary>
+    /// As <see cref="Deobfuscate(string, ShellViewKind)"/>; <paramref name="saturated"/> reports that some step hit
+    /// <see cref="MaxSubstitutions"/>, so part of the text may still be hidden (callers fail closed on it).
+    /// </summary>
+    public static string Deobfuscate(string s, ShellViewKind kind, out bool saturated)
     {
         ArgumentNullException.ThrowIfNull(s);
         if (s.Length > MaxInputChars) s = s[..MaxInputChars];
         s = PolicyText.Prepare(s, kind);
-        return Resolve(s);
+        var limits = new Limits();
+        s = Resolve(s, limits);
+        saturated = limits.Saturated;
+        return s;
     }
 
     /// <summary>The pipeline after Unicode preparation.</summary>
-    internal static string Resolve(string s)
+    private static string Resolve(string s, Limits limits)
     {
         s = DecodeEscapes(s);
-        s = ResolveSubstitutions(s);
+        s = ResolveSubstitutions(s, limits);
         if (s.Contains('$'))
         {
             // Empty expansions go before quotes are read, so x='…'"${@}" ; still reads as an assignment.
@@ -58,23 +76,28 @@ public static partial class ShellDeobfuscator
         if (s.Contains('$'))
         {
             s = Positional.Replace(s, "");
-            s = ResolveVariables(s, quotedAssignments);
-            s = ResolveSubstitutions(s);
+            s = ResolveVariables(s, quotedAssignments, limits);
+            s = ResolveSubstitutions(s, limits);
             s = HomeSlash.Replace(s, "/");
         }
-        if (s.Contains('{')) s = ExpandBraces(s);
+        if (s.Contains('{')) s = ExpandBraces(s, limits);
         if (s.Contains("IFS", StringComparison.Ordinal)) s = Ifs.Replace(s, " ");
         if (s.Contains('/')) s = PathRun.Replace(s, "$1/");
         return s;
     }
 
-    private static string ResolveSubstitutions(string s)
+    private static string ResolveSubstitutions(string s, Limits limits)
     {
         if (!s.Contains("echo", StringComparison.OrdinalIgnoreCase) && !s.Contains("printf", StringComparison.OrdinalIgnoreCase)) return s;
         for (int round = 0; round < MaxResolveRounds; round++)
         {
-            var next = CmdSubstitution.Replace(s, static m =>
-                m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value);
+            int count = 0;
+            var next = CmdSubstitution.Replace(s, m =>
+            {
+                count++;
+                return m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value;
+            }, MaxSubstitutions);
+            if (count >= MaxSubstitutions) limits.Saturated = true;
             if (ReferenceEquals(next, s) || next == s) break;
             s = next;
         }

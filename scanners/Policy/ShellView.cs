@@ -22,5 +22,8 @@ public sealed class ShellView
 
     public string Joined { get; }
 
+    /// <summary>Some de-obfuscation step hit its substitution cap: part of the text may still be hidden.</summary>
+    public bool Saturated { get; init; }
+
     public static ShellView Empty { get; } = new([], [], "");
 }

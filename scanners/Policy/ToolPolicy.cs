@@ -141,10 +141,12 @@ public sealed class ToolPolicy
 
         // Argument text past the scan cap is never examined, so a shell command that long (padding in front of the
         // payload) fails closed instead of passing unseen. File tools legitimately carry large contents.
-        if (TotalChars(values) > ShellDeobfuscator.MaxInputChars && (OversizeShell.ToolRegex.IsMatch(policyName) || OversizeShell.ToolRegex.IsMatch(baselineName)))
+        // Likewise when de-obfuscation gave up part-way (thousands of substitutions): what is left may hide the command.
+        if (OversizeShell.ToolRegex.IsMatch(policyName) || OversizeShell.ToolRegex.IsMatch(baselineName))
         {
-            (matched ??= ImmutableArray.CreateBuilder<ToolPolicyRule>()).Add(OversizeShell);
-            strictest = ScanAction.Block;
+            if (TotalChars(values) > ShellDeobfuscator.MaxInputChars) (matched ??= ImmutableArray.CreateBuilder<ToolPolicyRule>()).Add(OversizeShell);
+            else if (all is not null && all.Primary.Saturated) (matched ??= ImmutableArray.CreateBuilder<ToolPolicyRule>()).Add(SaturatedShell);
+            if (matched is not null && (matched.Contains(OversizeShell) || matched.Contains(SaturatedShell))) strictest = ScanAction.Block;
         }
 
         if (matched is null) return PolicyVerdict.NoMatch;
@@ -157,6 +159,10 @@ public sealed class ToolPolicy
     /// <summary>Reported when a shell tool's arguments exceed <see cref="ShellDeobfuscator.MaxInputChars"/>.</summary>
     public static ToolPolicyRule OversizeShell { get; } =
         new("Oversize Shell Arguments", ToolPolicyRules.ShellTools, action: ScanAction.Block, severity: Severity.High);
+
+    /// <summary>Reported when de-obfuscating a shell tool's arguments hit <see cref="ShellDeobfuscator.MaxSubstitutions"/>.</summary>
+    public static ToolPolicyRule SaturatedShell { get; } =
+        new("Excessive Shell Obfuscation", ToolPolicyRules.ShellTools, action: ScanAction.Block, severity: Severity.High);
 
     private static long TotalChars(IReadOnlyList<string> values)
     {
