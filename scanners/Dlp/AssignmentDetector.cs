@@ -15,7 +15,7 @@ internal static class AssignmentDetector
     public const string SecretRule = "Generic Secret Assignment";
 
     private static readonly SearchValues<string> Keywords = SearchValues.Create(
-        ["pass", "pwd", "pw", "psw", "pssw", "pword", "paasw", "secret", "token", "key", "auth", "cred", "bearer"], StringComparison.OrdinalIgnoreCase);
+        ["pass", "pasw", "pwd", "pw", "psw", "pssw", "pword", "paasw", "secret", "token", "key", "auth", "cred", "bearer"], StringComparison.OrdinalIgnoreCase);
 
     private const int MaxHits = 256;
 

@@ -36,7 +36,9 @@ internal static class ValueJudge
             else if (char.IsAsciiDigit(c)) digit = true;
             else if (c is not ('_' or '-' or '.')) symbol = true;
         }
-        if (!digit && !symbol && !(kind == KeyKind.Lenient && lower && upper)) return false; // words, identifiers, ENV_NAMES
+        // Words, identifiers and ENV_NAMES have no digit or symbol; a long mixed-case letter string that is not
+        // camelCase (IsIdentifierLike ruled that out) is random enough to be a password.
+        if (!digit && !symbol && !(lower && upper && (kind == KeyKind.Lenient || v.Length >= 12))) return false;
         if (!lower && !upper && !symbol) return false;           // pure numbers (ports, ids, pins)
         double h = ShannonEntropy.BitsPerChar(v);
         return kind switch
