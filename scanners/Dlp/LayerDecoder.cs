@@ -89,9 +89,19 @@ internal sealed class LayerDecoder
             while (b > a && !GoHex.IsHexDigit(s[b - 1])) b--;
             if (digits < MinRun || b - a > MaxRunChars) continue;
             runs++;
+            // A run may start with a hex-looking word ("hex 736b…", "face 73:6b…"): drop leading words until it decodes.
             var run = s[a..b];
-            if ((GoHex.TryDecode(run, out var bytes) || GoHex.TryDecodeDelimited(run, out bytes)) && TryText(bytes, out var t))
-                Add(output, t, "hex");
+            for (int attempt = 0; attempt < 3 && run.Length >= MinRun; attempt++)
+            {
+                if ((GoHex.TryDecode(run, out var bytes) || GoHex.TryDecodeDelimited(run, out bytes)) && TryText(bytes, out var t))
+                {
+                    Add(output, t, "hex");
+                    break;
+                }
+                int sp = run.IndexOf(' ');
+                if (sp < 0) break;
+                run = run[(sp + 1)..];
+            }
         }
     }
 
