@@ -171,20 +171,31 @@ internal static class UrlParser
         return true;
     }
 
-    /// <summary>Lower-case, trailing dots removed (blocklist tricks like "PasteBin.com." must not dodge matching).</summary>
+    /// <summary>
+    /// Lower-case, trailing dots removed (blocklist tricks like "PasteBin.com." must not dodge matching). Non-ASCII hosts
+    /// become the A-label (punycode) form DNS will actually be asked for, after folding fullwidth forms to ASCII the way
+    /// UTS 46 does (the runtime's invariant-mode IDNA does not), so "ｐａｓｔｅｂｉｎ.com" is pastebin.com.
+    /// </summary>
     private static string Canonical(string host)
     {
+        bool ascii = System.Text.Ascii.IsValid(host);
         var span = host.AsSpan().TrimEnd('.');
-        bool lower = true;
-        foreach (var c in span) if (char.IsAsciiLetterUpper(c) || c >= 0x80) { lower = false; break; }
-        if (lower) return span.Length == host.Length ? host : span.ToString();
-        var s = span.ToString().ToLowerInvariant();
-        if (!System.Text.Ascii.IsValid(s))
+        if (ascii)
         {
-            // Fullwidth / compatibility forms fold to ASCII the way IDNA would before resolution.
-            try { s = s.Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant(); }
-            catch (PlatformNotSupportedException) { }
+            bool lower = !span.ContainsAnyInRange('A', 'Z');
+            if (lower) return span.Length == host.Length ? host : span.ToString();
+            return span.ToString().ToLowerInvariant();
         }
-        return s;
+        var folded = string.Create(host.Length, host, static (dst, src) =>
+        {
+            for (int i = 0; i < src.Length; i++)
+            {
+                char c = src[i];
+                dst[i] = c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c is '\u3002' or '\uFF0E' or '\uFF61' ? '.' : c;
+            }
+        }).TrimEnd('.').ToLowerInvariant();
+        if (System.Text.Ascii.IsValid(folded)) return folded;
+        try { return new System.Globalization.IdnMapping().GetAscii(folded).ToLowerInvariant(); }
+        catch (ArgumentException) { return folded; }
     }
 }

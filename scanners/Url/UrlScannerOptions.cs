@@ -65,7 +65,7 @@ public sealed record UrlScannerOptions
             if (!IPNetwork.TryParse(c, out _)) errors.Add($"internal: invalid CIDR \"{c}\"");
         foreach (var c in SsrfIpAllowlist)
         {
-            if (!IPNetwork.TryParse(c, out var n) || !c.Contains('/')) errors.Add($"ssrf.ip_allowlist: \"{c}\" is not a canonical CIDR");
+            if (!IPNetwork.TryParse(c, out var n) || !c.Contains('/') || !IPAddress.Parse(c.AsSpan(0, c.IndexOf('/'))).Equals(n.BaseAddress)) errors.Add($"ssrf.ip_allowlist: \"{c}\" is not a canonical CIDR");
             else if (n.PrefixLength == 0) errors.Add($"ssrf.ip_allowlist: \"{c}\" would disable SSRF protection entirely");
         }
         if (MaxUrlLength < 0) errors.Add("max_url_length must be >= 0");
