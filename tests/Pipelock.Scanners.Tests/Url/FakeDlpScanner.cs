@@ -41,9 +41,12 @@ public sealed class FakeDlpScanner : IDlpScanner
         return b.Count == 0 ? Verdict.Clean : new Verdict(b.ToImmutable());
     }
 
+    public string? LastHost { get; private set; }
+
     public Verdict ScanText(string text, string? destinationHost = null)
     {
         ScanTextCalls++;
+        LastHost = destinationHost;
         var v = MatchTarget(text, destinationHost);
         string decoded;
         try { decoded = Uri.UnescapeDataString(text); } catch (UriFormatException) { decoded = text; }
