@@ -3,8 +3,8 @@ using System.Buffers;
 namespace Pipelock.Scanners.Url;
 
 /// <summary>
-/// Go net/url percent-decoding (unescape in path and query modes) and Pipelock's IterativeDecode.
-/// TODO: switch to Pipelock.Scanners.Encoding.UrlDecoding once it lands on main (kept private to this folder until then).
+/// Go net/url percent-decoding over string ranges, in path mode ('+' kept) as well as query mode, plus the lenient
+/// iterative decode URL/body DLP needs. Pipelock.Scanners.Encoding.UrlDecoding covers the strict query-mode cases only.
 /// </summary>
 internal static class UrlCodec
 {
@@ -57,17 +57,6 @@ internal static class UrlCodec
         }
         var s = System.Text.Encoding.UTF8.GetString(buf[..n]);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        return s;
-    }
-
-    /// <summary>Pipelock's IterativeDecode: QueryUnescape until a fixpoint or an error, at most 500 rounds.</summary>
-    public static string IterativeDecode(string s)
-    {
-        for (int i = 0; i < MaxDecodeRounds; i++)
-        {
-            if (!TryUnescape(s, plusIsSpace: true, out var d) || d.Length == s.Length && d == s) break;
-            s = d;
-        }
         return s;
     }
 

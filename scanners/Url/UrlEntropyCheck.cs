@@ -43,7 +43,7 @@ internal static class UrlEntropyCheck
             if (i++ >= labels - 2) break;
             var label = host[r];
             if (label.Length < MinLabelLength) continue;
-            double h = EntropyMath.BitsPerRune(label);
+            double h = Encoding.ShannonEntropy.BitsPerChar(label);
             if (h > threshold)
                 return Make(ScannerNames.SubdomainEntropy, "high entropy subdomain", label, h);
         }
@@ -53,9 +53,16 @@ internal static class UrlEntropyCheck
     private static bool High(ReadOnlySpan<char> s, double threshold, out double h)
     {
         h = 0;
-        if (s.Length < MinLength || EntropyMath.RuneCount(s) < MinLength) return false;
-        h = EntropyMath.BitsPerRune(s);
+        if (s.Length < MinLength || RuneCount(s) < MinLength) return false;
+        h = Encoding.ShannonEntropy.BitsPerChar(s);
         return h > threshold;
+    }
+
+    private static int RuneCount(ReadOnlySpan<char> s)
+    {
+        int n = s.Length;
+        foreach (var c in s) if (char.IsLowSurrogate(c)) n--;
+        return n;
     }
 
     private static Finding Make(string scanner, string rule, ReadOnlySpan<char> s, double h) =>
