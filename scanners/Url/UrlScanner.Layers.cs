@@ -43,7 +43,7 @@ public sealed partial class UrlScanner
         // Steps 8–9: entropy on path/query, then subdomain labels (both skip hosts excluded by config).
         bool excluded = _entropyExcluded.Matches(u.Host);
         if (UrlEntropyCheck.Check(u, decodedPath, query, _o.EntropyThreshold, excluded) is { } ef) return With(info, ef);
-        if (!excluded && UrlEntropyCheck.CheckSubdomains(u, _o.SubdomainEntropyThreshold) is { } sf) return With(info, sf);
+        if (!excluded && (UrlEntropyCheck.CheckSubdomains(u, _o.SubdomainEntropyThreshold) ?? SubdomainEncodingCheck.Check(u)) is { } sf) return With(info, sf);
         return null;
     }
 
