@@ -24,7 +24,8 @@ internal static class UrlDlpCheck
     public static Verdict Run(IDlpScanner dlp, in ParsedUrl url, List<QueryParam>? query, string decodedPath)
     {
         string? host = url.Host.Length > 0 ? url.Host : null;
-        var decoded = new List<(string Text, string Encoding)>();
+        var decoded = Decoded ??= new List<(string Text, string Encoding)>();
+        decoded.Clear();
         Verdict plain;
         using (var j = new TargetJoiner(url.Raw.Length * 2 + 64))
         {
@@ -66,16 +67,34 @@ internal static class UrlDlpCheck
         int firstLevel = decoded.Count;
         for (int i = 0; i < firstLevel; i++) TokenDecoders.Decode(decoded[i].Text, decoded);
 
+        bool seeds = HasSeedCandidate(url, query, decodedPath);
+        if (decoded.Count == 0 && query is not { Count: >= 3 } && !seeds) return Relabel(plain);
+
         var parts = new List<Verdict>(4) { plain };
-        foreach (var enc in new[] { "base64", "hex", "base32" })
+        foreach (var enc in Encodings)
         {
             string? joined = null;
             foreach (var (t, e) in decoded) if (e == enc) joined = joined is null ? t : joined + " " + t;
             if (joined is not null) parts.Add(dlp.MatchTarget(joined, host, enc));
         }
         if (query is { Count: >= 3 }) Subsequences(dlp, query, host, parts);
-        SeedPhrases(dlp, url, query, iterPath: decodedPath, host, parts);
-        return Relabel(Verdict.Combine(parts.ToArray()));
+        if (seeds) SeedPhrases(dlp, url, query, iterPath: decodedPath, host, parts);
+        decoded.Clear();
+        return Relabel(Verdict.Combine(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(parts)));
+    }
+
+    private static readonly string[] Encodings = ["base64", "hex", "base32"];
+
+    /// <summary>Per-thread scratch list: decoded tokens are rare, the list itself need not be allocated per URL.</summary>
+    [ThreadStatic] private static List<(string Text, string Encoding)>? Decoded;
+
+    /// <summary>Cheap pre-check so clean URLs never build the seed-phrase text.</summary>
+    private static bool HasSeedCandidate(in ParsedUrl url, List<QueryParam>? query, string path)
+    {
+        int words = CountWords(path);
+        if (query is not null) foreach (var p in query) { words += CountWords(p.Value); if (words >= SeedMinWords) return true; }
+        if (url.Ip is null) words += CountWords(url.Host);
+        return words >= SeedMinWords;
     }
 
     private static void AddConcatenation(TargetJoiner j, List<QueryParam> query)
@@ -144,9 +163,7 @@ internal static class UrlDlpCheck
         foreach (var seg in iterPath.AsSpan().Split('/')) j.Add(iterPath.AsSpan()[seg]);
         if (query is not null) foreach (var p in query) j.Add(p.Value);
         if (url.Ip is null) foreach (var l in url.Host.AsSpan().Split('.')) j.Add(url.Host.AsSpan()[l]);
-        var text = j.ToString();
-        if (CountWords(text) < SeedMinWords) return;
-        parts.Add(dlp.ScanText(text, host));
+        parts.Add(dlp.ScanText(j.ToString(), host));
     }
 
     /// <summary>Runs of 3–8 ASCII letters: BIP-39 words are 3–8 letters long.</summary>
