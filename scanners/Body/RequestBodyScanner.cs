@@ -55,64 +55,64 @@ public sealed class RequestBodyScanner
         var extraction = BodyTextExtractor.Extract(contentType, decoded.Span, _o);
         if (extraction.Failed) return Fail(extraction.FailureReason!);
         // Step 4: each string, then the sorted join.
-        return ScanStrings(extraction.Texts, extraction.Values, destinationHost, ScannerNames.BodyDlp, sortJoined: true, joinedAlways: true);
+        return ScanStrings(extraction.Texts, extraction.Values, destinationHost);
     }
 
     public Verdict ScanHeaders(IEnumerable<KeyValuePair<string, string>> headers, string? destinationHost)
     {
         ArgumentNullException.ThrowIfNull(headers);
         if (!_o.Enabled || !_o.ScanHeaders) return Verdict.Clean;
-        var texts = new List<string>();
-        var joined = new List<string>();
+        List<Verdict>? parts = null;
+        List<string>? joined = null;
         int n = 0;
         foreach (var (name, value) in headers)
         {
             if (++n > _o.MaxHeaders) break;
-            if (string.IsNullOrEmpty(name) || value is null) continue;
+            if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(value)) continue;
             bool scan = _o.HeaderMode == HeaderScanMode.Sensitive ? _sensitive.Contains(name) : !_ignore.Contains(name);
             if (!scan) continue;
-            texts.Add(value);
+            (joined ??= new()).Add(value);
+            var v = _dlp.ScanText(value, destinationHost);
             // "X-AKIAIOSFODNN7: EXAMPLE": a secret moved into the header name reassembles as name+value.
-            if (_o.HeaderMode == HeaderScanMode.All) texts.Add(name + value);
-            joined.Add(value);
+            if (v.IsClean && _o.HeaderMode == HeaderScanMode.All) v = _dlp.ScanText(name + value, destinationHost);
+            if (!v.IsClean) (parts ??= new()).Add(Relabel(v, ScannerNames.HeaderDlp, name));
         }
-        if (texts.Count == 0) return Verdict.Clean;
-        var v = ScanStrings(texts, [], destinationHost, ScannerNames.HeaderDlp, sortJoined: false, joinedAlways: false);
-        if (joined.Count < 2) return v;
-        // Wire order, "\n"-joined: normalisation drops the newline, so a secret cut across headers is whole again.
-        return Verdict.Combine(v, Relabel(_dlp.ScanText(string.Join('\n', joined), destinationHost), ScannerNames.HeaderDlp, "joined"));
+        if (joined is { Count: > 1 })
+        {
+            // Wire order, "\n"-joined: normalisation drops the newline, so a secret cut across headers is whole again.
+            var v = _dlp.ScanText(string.Join('\n', joined), destinationHost);
+            if (!v.IsClean) (parts ??= new()).Add(Relabel(v, ScannerNames.HeaderDlp, "joined"));
+        }
+        return parts is null ? Verdict.Clean : Verdict.Combine(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(parts));
     }
 
-    private Verdict ScanStrings(IReadOnlyList<string> texts, IReadOnlyList<string> values, string? host, string label, bool sortJoined, bool joinedAlways)
+    private Verdict ScanStrings(IReadOnlyList<string> texts, IReadOnlyList<string> values, string? host)
     {
         var parts = new List<Verdict>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in texts)
         {
-            if (t.Length < MinIndividualLength || !seen.Add(t)) continue;
+            if (t.Length < MinIndividualLength && texts.Count > 1 || !seen.Add(t)) continue;
             var v = _dlp.ScanText(t, host);
-            if (!v.IsClean) parts.Add(Relabel(v, label, null));
+            if (!v.IsClean) parts.Add(Relabel(v, ScannerNames.BodyDlp, null));
         }
-        if (joinedAlways && texts.Count > 1)
+        if (texts.Count > 1)
         {
             // Values in document order reassemble a secret split across adjacent fields; Pipelock's sorted join of
             // everything (its maps have no order) is kept too, when it differs, for parity.
             if (values.Count > 1)
             {
                 var v = _dlp.ScanText(string.Join('\n', values), host);
-                if (!v.IsClean) parts.Add(Relabel(v, label, "joined"));
+                if (!v.IsClean) parts.Add(Relabel(v, ScannerNames.BodyDlp, "joined"));
             }
-            if (sortJoined)
+            var sorted = texts.Order(StringComparer.Ordinal).ToArray();
+            if (!sorted.SequenceEqual(values))
             {
-                var sorted = texts.Order(StringComparer.Ordinal).ToArray();
-                if (!sorted.SequenceEqual(values))
-                {
-                    var v = _dlp.ScanText(string.Join('\n', sorted), host);
-                    if (!v.IsClean) parts.Add(Relabel(v, label, "joined"));
-                }
+                var v = _dlp.ScanText(string.Join('\n', sorted), host);
+                if (!v.IsClean) parts.Add(Relabel(v, ScannerNames.BodyDlp, "joined"));
             }
         }
-        return parts.Count == 0 ? Verdict.Clean : Verdict.Combine(parts.ToArray());
+        return parts.Count == 0 ? Verdict.Clean : Verdict.Combine(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(parts));
     }
 
     /// <summary>Body/header findings carry this section's label and action; core findings and warn-only patterns keep theirs.</summary>

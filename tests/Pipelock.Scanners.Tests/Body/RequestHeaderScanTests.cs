@@ -16,8 +16,14 @@ public sealed class RequestHeaderScanTests
     [Fact]
     public void ScanHeaders_AuthorizationBearer_HeaderDlp()
     {
-        var v = Scan(BodyOptions.Default, H("authorization", "Bearer " + TestSecrets.Anthropic()));
-        Assert.Contains(v.Findings, f => f.Scanner == ScannerNames.HeaderDlp && f.Action == ScanAction.Warn);
+        var key = TestSecrets.Anthropic();
+        var v = Scan(BodyOptions.Default, H("authorization", "Bearer " + key));
+        Assert.NotEmpty(v.Findings);
+        Assert.All(v.Findings, f =>
+        {
+            Assert.Equal((ScannerNames.HeaderDlp, ScanAction.Warn, "authorization"), (f.Scanner, f.Action, f.Location));
+            Assert.DoesNotContain(key, f.Evidence, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

@@ -285,6 +285,15 @@ public sealed class UrlScannerTests
     }
 
     [Fact]
+    public void ScanStatic_TwelveWordPath_SeedPhraseTextScan()
+    {
+        var dlp = new FakeDlpScanner();
+        var words = "abandon ability able about above absent absorb abstract absurd abuse access accident".Split(' ');
+        Scanner(dlp: dlp).ScanStatic("https://example.com/" + string.Join('/', words));
+        Assert.Equal(1, dlp.ScanTextCalls);
+    }
+
+    [Fact]
     public void ScanStatic_WarnOnlyPattern_InformationalNotBlocking()
     {
         var dlp = new FakeDlpScanner { WarnOnlyRule = "AWS Access ID" };
