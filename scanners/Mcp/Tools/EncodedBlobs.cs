@@ -1,5 +1,4 @@
 using System.Text;
-using Pipelock.Scanners.Encoding;
 
 namespace Pipelock.Scanners.Mcp.Tools;
 
@@ -35,21 +34,25 @@ internal static class EncodedBlobs
 
     private static bool IsB64(char c) => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/' or '-' or '_';
 
+    /// <summary>
+    /// Lenient decode (std or URL alphabet, padding optional): this is a detector, not a wire decoder, so a blob an
+    /// attacker left unpadded must still be read. The run is bounded by <see cref="MaxRunLength"/>.
+    /// </summary>
     private static string? Decode(ReadOnlySpan<char> run)
     {
-        foreach (var v in new[] { GoBase64.Variant.Std, GoBase64.Variant.RawStd, GoBase64.Variant.Url, GoBase64.Variant.RawUrl })
+        var s = new string(run).TrimEnd('=').Replace('-', '+').Replace('_', '/');
+        if (s.Length % 4 == 1) return null;
+        s = s.PadRight(s.Length + (4 - s.Length % 4) % 4, '=');
+        var bytes = new byte[s.Length / 4 * 3];
+        if (!Convert.TryFromBase64String(s, bytes, out int written) || written < 16) return null;
+        try
         {
-            if (!GoBase64.TryDecode(run, v, out var bytes) || bytes.Length < 16) continue;
-            try
-            {
-                return new UTF8Encoding(false, true).GetString(bytes);
-            }
-            catch (DecoderFallbackException)
-            {
-                return null;
-            }
+            return new UTF8Encoding(false, true).GetString(bytes, 0, written);
         }
-        return null;
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Prose (three or more spaces, almost all printable) or a URL; binary and compact JSON/JWT payloads are not.</summary>
