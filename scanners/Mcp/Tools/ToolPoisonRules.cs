@@ -52,7 +52,7 @@ public static class ToolPoisonRules
             @"\b(?:do\s+not|don'?t|never|must\s+not|should\s+not|shall\s+not|without)\s+(?:ever\s+)?(?:tell|telling|inform|informing|notify|notifying|mention|mentioning|reveal|revealing|show|showing|disclose|disclosing|alert|alerting)\s+(?:this\s+|it\s+|anything\s+)?(?:to\s+)?(?:the\s+|your\s+)?(?:user|human|operator|caller)s?\b",
             "not", "don", "never", "without"),
         new("Concealment Directive", Severity.High, ToolRuleTarget.Text,
-            @"\b(?:keep|hide)\s+(?:this|it|these\s+\w+|the\s+\w+)\s+(?:secret\s+|hidden\s+|confidential\s+)?from\s+(?:the\s+)?(?:user|human)|\b(?:the\s+)?user\s+(?:must|should)\s+(?:not|never)\s+(?:know|see|notice|be\s+(?:told|informed|aware))|\b(?:silently|secretly|covertly|quietly)\s+(?:send|forward|upload|copy|read|include|exfiltrate|transmit|collect|attach)",
+            @"\b(?:keep|hide)\s+(?:this|it|these\s+\w+|the\s+\w+)\s+(?:secret\s+|hidden\s+|confidential\s+)?from\s+(?:the\s+)?(?:user|human)|\b(?:the\s+)?user\s+(?:must|should)\s+(?:not|never)\s+(?:know|see|notice|be\s+(?:told|informed|aware))|\b(?:silently|secretly|covertly|quietly)\s+(?:send|forward|upload|copy|read|include|exfiltrate|transmit|collect|attach)|\bwithout\s+(?:the\s+)?user'?s?\s+(?:knowledge|consent|awareness|noticing)|\b(?:the\s+)?user\s+(?:does\s+not|doesn't|need\s+not|needn't)\s+(?:need\s+to\s+)?(?:know|be\s+told|be\s+informed|see\s+this)|\b(?:don'?t|do\s+not|never)\s+let\s+(?:the\s+)?user\s+(?:know|see|notice)",
             "from", "user", "silently", "secretly", "covertly", "quietly"),
         // Asking the model to fetch secrets before/while calling: the tool then receives them as arguments.
         new("Pre-call Data Harvest", Severity.High, ToolRuleTarget.Text,
@@ -103,9 +103,17 @@ public static class ToolPoisonRules
         new("Assistant-Addressed Tag", Severity.High, ToolRuleTarget.Text,
             @"<\s*/?\s*(?:instructions?|information|assistant|prompt|directive|admin|system[\s_-]?prompt|note[\s_-]?to[\s_-]?(?:the[\s_-]?)?(?:ai|assistant|model))\s*>",
             "<"),
+        // Text addressed to the model rather than describing the tool ("Note to the AI:", "AI agents reading this must").
+        new("Assistant-Addressed Note", Severity.High, ToolRuleTarget.Text,
+            @"\b(?:note|message|instructions?|attention|reminder)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|assistant|model|llm|agent|claude|chatgpt|gpt)s?\s*[:,-]|\b(?:ai|llm)\s+(?:agents?|assistants?|models?)\s+(?:reading\s+this|that\s+read\s+this)\b",
+            "note", "message", "instruction", "attention", "reminder", "reading", "read this"),
         new("Tool Preference Manipulation", Severity.Medium, ToolRuleTarget.Text,
-            @"\bthis\s+(?:is\s+)?(?:the\s+)?(?:best|greatest|most\s+(?:reliable|powerful|accurate|trusted|advanced)|only\s+(?:reliable|trusted|safe))\s+(?:tool|function|server|api|method)\b",
-            "best", "greatest", "most", "only"),
+            @"\bthis\s+(?:tool\s+)?(?:is\s+)?(?:the\s+)?(?:best|greatest|most\s+(?:reliable|powerful|accurate|trusted|advanced)|only\s+(?:reliable|trusted|safe)|number\s+one|top[\s-]rated)\s+(?:tool|function|server|api|method|choice|option)\b|\b(?:best|greatest|most\s+(?:powerful|reliable|advanced|accurate))\s+(?:tool|function|server|api)\s+(?:in\s+the\s+world|ever\s+made|on\s+the\s+market)\b",
+            "best", "greatest", "most", "only", "number one", "top"),
+        // Disparaging the alternatives or borrowing a vendor's authority steers the model's tool choice.
+        new("Tool Preference Manipulation", Severity.Medium, ToolRuleTarget.Text,
+            @"\b(?:all\s+)?(?:other|alternative|competing|built-?in)\s+tools?\s+(?:are|is)\s+(?:now\s+)?(?:unreliable|deprecated|unsafe|broken|inaccurate|outdated|insecure|malicious|compromised|disabled)\b|\b(?:recommended|endorsed|approved|certified|required)\s+by\s+(?:openai|anthropic|claude|chatgpt|the\s+(?:ai|assistant|model)\s+(?:vendor|provider))\b",
+            "tool", "openai", "anthropic", "claude", "chatgpt", "vendor", "provider"),
         new("Tool Preference Manipulation", Severity.Medium, ToolRuleTarget.Text,
             // Replacing generic / built-in tools, or demanding exclusivity. Naming one specific sibling tool ("instead of the
             // analysis tool") is left to Cross-Tool Manipulation: honest servers steer between their own tools.

@@ -73,9 +73,9 @@ public sealed class ToolPoisoningScanner
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         var name = ToolDefinitions.Name(tool);
-        if (name is not null) RunRules(ToolRuleTarget.ToolName, TextNormalizer.ForToolText(name), prefix + ".name", null, found, seen);
+        if (name is not null) RunViews(ToolRuleTarget.ToolName, name, prefix + ".name", null, found, seen, expand: false);
         foreach (var n in names)
-            RunRules(ToolRuleTarget.ParamName, ParamNames.Expand(TextNormalizer.ForToolText(n)), prefix + ".inputSchema.properties." + n, null, found, seen);
+            RunViews(ToolRuleTarget.ParamName, n, prefix + ".inputSchema.properties." + n, null, found, seen, expand: true);
 
         foreach (var seg in segs)
         {
@@ -85,11 +85,11 @@ public sealed class ToolPoisoningScanner
                 RunRules(ToolRuleTarget.ExtensionKey, seg.Text.ToLowerInvariant(), loc, null, found, seen);
                 continue;
             }
-            RunRules(ToolRuleTarget.Text, TextNormalizer.ForToolText(seg.Text), loc, null, found, seen);
+            RunViews(ToolRuleTarget.Text, seg.Text, loc, null, found, seen, expand: false);
             foreach (var (_, decoded) in EncodedBlobs.Find(seg.Text))
             {
                 Add(found, seen, "Encoded Instruction Blob", Severity.Medium, Redaction.Excerpt(decoded, 60), -1, "base64", loc);
-                RunRules(ToolRuleTarget.Text, TextNormalizer.ForToolText(decoded), loc, "base64", found, seen);
+                RunViews(ToolRuleTarget.Text, decoded, loc, "base64", found, seen, expand: false);
             }
             if (_injection is not null) Relabel(_injection.Scan(seg.Text), loc, found, seen);
         }
@@ -98,7 +98,7 @@ public sealed class ToolPoisoningScanner
         if (segs.Count > 1)
         {
             var joined = string.Join("\n", segs.Where(s => s.Kind == ToolTextKind.Text).Select(s => s.Text));
-            RunRules(ToolRuleTarget.Text, TextNormalizer.ForToolText(joined), prefix, null, found, seen);
+            RunViews(ToolRuleTarget.Text, joined, prefix, null, found, seen, expand: false);
             if (_injection is not null) Relabel(_injection.Scan(joined), prefix, found, seen);
         }
         return found.Count == 0 ? Verdict.Clean : Verdict.Of(found);
@@ -109,6 +109,20 @@ public sealed class ToolPoisoningScanner
     {
         using var doc = JsonDocument.Parse(JsonSerializerLite.Tool(toolName ?? "tool", description));
         return ScanTool(doc.RootElement);
+    }
+
+    /// <summary>
+    /// Two views of the same text: <c>ForToolText</c> (Pipelock's: leetspeak and homoglyphs folded, but line breaks
+    /// dropped and '@'/digits folded to letters, which breaks e-mail addresses, URLs and line-anchored markers) and
+    /// <c>ForMatching</c> (homoglyphs and invisibles handled, lines and symbols kept). A rule fires if either view matches.
+    /// </summary>
+    private void RunViews(ToolRuleTarget target, string raw, string location, string? encoding, List<Finding> found, HashSet<string> seen, bool expand)
+    {
+        var tool = TextNormalizer.ForToolText(raw);
+        var plain = TextNormalizer.ForMatching(raw);
+        RunRules(target, expand ? ParamNames.Expand(tool) : tool, location, encoding, found, seen);
+        if (!string.Equals(plain, tool, StringComparison.Ordinal))
+            RunRules(target, expand ? ParamNames.Expand(plain) : plain, location, encoding, found, seen);
     }
 
     private void RunRules(ToolRuleTarget target, string text, string location, string? encoding, List<Finding> found, HashSet<string> seen)
