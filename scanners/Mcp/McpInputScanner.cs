@@ -66,6 +66,24 @@ public sealed class McpInputScanner
             if (truncated)
                 return Verdict.Of(new Finding(ScannerNames.BodyParse, "MCP Params Too Large", Severity.High, ScanAction.Block, "params exceed the string-count cap") { Location = "params" });
         }
+        return ScanStrings(strings, "params", destinationHost);
+    }
+
+    /// <summary>
+    /// Scans bare tool-call arguments (the CLI <c>mcp_args</c> carrier, or a caller that already unwrapped
+    /// <c>params.arguments</c>). Paths are reported as <c>params.arguments.…</c>.
+    /// </summary>
+    public Verdict ScanArguments(JsonElement arguments, string? destinationHost = null)
+    {
+        if (!_options.Enabled) return Verdict.Clean;
+        var strings = JsonStrings.Extract(arguments, includeKeys: true, "params.arguments", JsonStrings.DefaultMaxDepth, JsonStrings.DefaultMaxStrings, out bool truncated);
+        if (truncated)
+            return Verdict.Of(new Finding(ScannerNames.BodyParse, "MCP Params Too Large", Severity.High, ScanAction.Block, "arguments exceed the string-count cap") { Location = "params.arguments" });
+        return ScanStrings(strings, "params", destinationHost);
+    }
+
+    private Verdict ScanStrings(List<JsonString> strings, string rootPath, string? destinationHost)
+    {
         if (strings.Count == 0) return Verdict.Clean;
 
         var list = new List<Finding>();
@@ -79,15 +97,15 @@ public sealed class McpInputScanner
         }
 
         var joined = string.Join("\n", strings.Select(static s => s.Value));
-        AddRelabelled(list, seen, _dlp.ScanText(joined, destinationHost), "params");
-        if (_injection is not null) AddRelabelled(list, seen, _injection.Scan(joined), "params");
+        AddRelabelled(list, seen, _dlp.ScanText(joined, destinationHost), rootPath);
+        if (_injection is not null) AddRelabelled(list, seen, _injection.Scan(joined), rootPath);
 
         // Split secrets live in values (keys are short identifiers an agent does not control piecewise).
         var values = strings.Where(static s => !s.IsKey && s.Path.StartsWith("params", StringComparison.Ordinal)).Select(static s => s.Value).ToList();
         if (SplitSecretCombiner.Joined(values) is { } concat)
-            AddRelabelled(list, seen, _dlp.ScanText(concat, destinationHost), "params", "split");
+            AddRelabelled(list, seen, _dlp.ScanText(concat, destinationHost), rootPath, "split");
         foreach (var pair in SplitSecretCombiner.Pairs(values))
-            AddRelabelled(list, seen, _dlp.ScanText(pair, destinationHost), "params", "split");
+            AddRelabelled(list, seen, _dlp.ScanText(pair, destinationHost), rootPath, "split");
 
         return list.Count == 0 ? Verdict.Clean : Verdict.Of(list);
     }

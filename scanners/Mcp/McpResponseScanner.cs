@@ -38,6 +38,18 @@ public sealed class McpResponseScanner
     /// <summary>Scans and, when the action is strip, returns the rewritten message.</summary>
     public McpResponseScanResult ScanAndStrip(JsonRpcMessage message, string? requestMethod = null) => Run(message, requestMethod, strip: _options.Action == ScanAction.Strip);
 
+    /// <summary>
+    /// Scans a bare <c>result</c> object (the CLI <c>mcp_result</c> carrier): same extraction as a response
+    /// (<c>result.tools</c> skipped only when <paramref name="requestMethod"/> is tools/list or the shape says so).
+    /// </summary>
+    public Verdict ScanResult(JsonElement result, string? requestMethod = null)
+    {
+        if (!_options.Enabled) return Verdict.Clean;
+        var list = new List<JsonString>();
+        AddResult(list, result, requestMethod);
+        return Evaluate(list, "result", strip: false).Verdict;
+    }
+
     /// <summary>The strings the scan reads, with their paths (exposed for the integrator's logging and for tests).</summary>
     public static List<JsonString> ExtractText(JsonRpcMessage message, string? requestMethod = null)
     {
@@ -46,13 +58,7 @@ public sealed class McpResponseScanner
         switch (message.Kind)
         {
             case JsonRpcKind.Response when root.TryGetProperty("result", out var result):
-                bool isToolsList = requestMethod == "tools/list" || (requestMethod is null && LooksLikeToolsList(result));
-                if (isToolsList && result.ValueKind == JsonValueKind.Object)
-                {
-                    foreach (var p in result.EnumerateObject())
-                        if (p.Name != "tools") AddAll(list, p.Value, "result." + p.Name);
-                }
-                else AddAll(list, result, "result");
+                AddResult(list, result, requestMethod);
                 break;
             case JsonRpcKind.Error when root.TryGetProperty("error", out var error):
                 if (error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String) list.Add(new("error.message", m.GetString()!, false));
@@ -65,17 +71,34 @@ public sealed class McpResponseScanner
         return list;
     }
 
+    private static void AddResult(List<JsonString> list, JsonElement result, string? requestMethod)
+    {
+        bool isToolsList = requestMethod == "tools/list" || (requestMethod is null && LooksLikeToolsList(result));
+        if (isToolsList && result.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in result.EnumerateObject())
+                if (p.Name != "tools") AddAll(list, p.Value, "result." + p.Name);
+        }
+        else AddAll(list, result, "result");
+    }
+
     private McpResponseScanResult Run(JsonRpcMessage message, string? requestMethod, bool strip)
     {
         if (!_options.Enabled) return new(Verdict.Clean, null, false);
-        var strings = ExtractText(message, requestMethod);
-        if (strings.Count == 0) return new(Verdict.Clean, null, false);
+        var r = Evaluate(ExtractText(message, requestMethod), RootPath(message), strip);
+        if (r.Replacements is null) return new(r.Verdict, null, r.StripFailed);
+        return new(r.Verdict, Rewrite(message.Root, r.Replacements), false);
+    }
+
+    private (Verdict Verdict, Dictionary<string, string>? Replacements, bool StripFailed) Evaluate(List<JsonString> strings, string rootPath, bool strip)
+    {
+        if (strings.Count == 0) return (Verdict.Clean, null, false);
 
         // Joined first: one call on the clean path (the common case) instead of one per string.
         var joined = string.Join("\n", strings.Select(static s => s.Value));
         var injJoined = _injection.Scan(joined);
         var dlpJoined = _dlp?.ScanText(joined) ?? Verdict.Clean;
-        if (injJoined.IsClean && dlpJoined.IsClean) return new(Verdict.Clean, null, false);
+        if (injJoined.IsClean && dlpJoined.IsClean) return (Verdict.Clean, null, false);
 
         var findings = new List<Finding>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -88,11 +111,11 @@ public sealed class McpResponseScanner
             if (hit) dirty.Add(s);
         }
         // Matches that only exist across strings keep the joined location.
-        Add(findings, seen, injJoined, RootPath(message), relabel: true);
-        Add(findings, seen, dlpJoined, RootPath(message), relabel: false);
+        Add(findings, seen, injJoined, rootPath, relabel: true);
+        Add(findings, seen, dlpJoined, rootPath, relabel: false);
         var verdict = Verdict.Of(findings);
 
-        if (!strip) return new(verdict, null, false);
+        if (!strip) return (verdict, null, false);
 
         var replacements = new Dictionary<string, string>(StringComparer.Ordinal);
         // Text inside an embedded JSON string is rewritten through its outer string; if only the inner copy matched
@@ -111,10 +134,10 @@ public sealed class McpResponseScanner
         if (failed)
         {
             // Leet/vowel/decoded matches, cross-string matches and secrets cannot be redacted in place: refuse.
-            findings.Add(new Finding(ScannerNames.ResponseScan, "Non-redactable Content", Severity.High, ScanAction.Block, "strip not possible; blocked") { Location = RootPath(message) });
-            return new(Verdict.Of(findings), null, true);
+            findings.Add(new Finding(ScannerNames.ResponseScan, "Non-redactable Content", Severity.High, ScanAction.Block, "strip not possible; blocked") { Location = rootPath });
+            return (Verdict.Of(findings), null, true);
         }
-        return new(verdict, Rewrite(message.Root, replacements), false);
+        return (verdict, replacements, false);
     }
 
     private static string RootPath(JsonRpcMessage m) => m.Kind switch

@@ -104,6 +104,28 @@ public sealed class ToolPoisoningScanner
         return found.Count == 0 ? Verdict.Clean : Verdict.Of(found);
     }
 
+    /// <summary>
+    /// CLI entry (<c>--kind tool_poisoning</c>, <c>tools_list</c> carrier): JSON in any recognised tools shape is scanned
+    /// as tools; anything else (plain text, JSON of another shape) is scanned as one tool description.
+    /// </summary>
+    public Verdict ScanTextOrJson(string input)
+    {
+        var t = input.AsSpan().TrimStart();
+        if (t.Length > 0 && t[0] is '{' or '[')
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(input, new JsonDocumentOptions { MaxDepth = JsonRpc.JsonRpcLimits.DefaultMaxDepth });
+                if (ToolDefinitions.Detect(doc.RootElement) != ToolInputShape.Unknown) return Scan(doc.RootElement);
+            }
+            catch (JsonException)
+            {
+                // Not JSON: fall through to a description scan.
+            }
+        }
+        return ScanDescription(input);
+    }
+
     /// <summary>Scans a bare description (CLI <c>--kind tool_poisoning</c> on text, community fixtures).</summary>
     public Verdict ScanDescription(string description, string? toolName = null)
     {

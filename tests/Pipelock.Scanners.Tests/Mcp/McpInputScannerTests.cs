@@ -97,4 +97,27 @@ public class McpInputScannerTests
         // 64 fields at most in pairs: 64*63/2 pair scans plus the per-string and joined scans.
         Assert.True(dlp.Calls <= 64 * 63 / 2 + 1005 + 3, dlp.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public void ScanArguments_BareArguments_PathUnderParamsArguments()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("{\"notes\":[\"a\",\"" + FakeDlp.ExampleKey + "\"]}");
+        var f = Assert.Single(Scanner.ScanArguments(doc.RootElement).Findings);
+        Assert.Equal("params.arguments.notes[1]", f.Location);
+    }
+
+    [Fact]
+    public void Scan_HugeFlatString_Bounded()
+    {
+        var json = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"x\":\"" + new string('a', 9 * 1024 * 1024) + "\"}}";
+        Assert.True(Scan(json).IsClean);
+    }
+
+    [Fact]
+    public void Scan_MillionLevelsOfNesting_RefusedAsTooDeep()
+    {
+        var json = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":" + string.Concat(Enumerable.Repeat("{\"a\":", 1_000_000));
+        Scanner.ScanRaw(System.Text.Encoding.UTF8.GetBytes(json), null, out var err);
+        Assert.Equal(JsonRpcFailure.TooDeep, err!.Failure);
+    }
 }
