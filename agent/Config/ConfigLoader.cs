@@ -40,7 +40,12 @@ public static class ConfigLoader
         }
         catch (YamlException e)
         {
-            ctx.Error((int)e.Start.Line, (int)e.Start.Column, "", "invalid YAML: " + Unwrap(e));
+            var message = Unwrap(e);
+            if (message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase) && KeyAt(yaml, (int)e.Start.Line, (int)e.Start.Column) is { } key)
+                ctx.Error((int)e.Start.Line, (int)e.Start.Column, key,
+                    $"duplicate key \"{key}\"; keys must be unique (with Helm, extraConfig must not repeat a section the chart renders)");
+            else
+                ctx.Error((int)e.Start.Line, (int)e.Start.Column, "", "invalid YAML: " + message);
             return new ConfigLoadResult(null, ctx.Errors, ctx.Warnings);
         }
 
@@ -69,6 +74,16 @@ public static class ConfigLoader
 
     private static ConfigLoadResult Fail(string file, string message) =>
         new(null, [new ConfigError(file, 0, 0, "", message)], []);
+
+    /// <summary>The plain key starting at a 1-based position, for YamlDotNet's duplicate-key error (which names no key).</summary>
+    private static string? KeyAt(string yaml, int line, int column)
+    {
+        var lines = yaml.Split('\n');
+        if (line < 1 || line > lines.Length || column < 1 || column > lines[line - 1].Length) return null;
+        var rest = lines[line - 1][(column - 1)..];
+        int colon = rest.IndexOf(':');
+        return colon > 0 ? rest[..colon].Trim().Trim('"', '\'') : null;
+    }
 
     private static string Unwrap(YamlException e)
     {

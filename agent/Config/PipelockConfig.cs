@@ -8,8 +8,6 @@ namespace Pipelock.Agent.Config;
 /// </summary>
 public sealed record PipelockConfig
 {
-    public static readonly PipelockConfig Default = new();
-
     public static readonly ValueList<string> DefaultApiAllowlist = ValueList<string>.Of(
         "*.anthropic.com", "*.openai.com", "api.telegram.org", "*.discord.com", "gateway.discord.gg",
         "*.slack.com", "github.com", "*.github.com", "*.githubusercontent.com", "registry.npmjs.org");
@@ -18,6 +16,9 @@ public sealed record PipelockConfig
     public static readonly ValueList<string> DefaultInternal = ValueList<string>.Of(
         "0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
         "100.64.0.0/10", "224.0.0.0/4", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8");
+
+    /// <summary>What an empty file loads to. Declared after the lists it uses: static initialisers run in text order.</summary>
+    public static readonly PipelockConfig Default = new();
 
     public int Version { get; init; } = 1;
     public ScanMode Mode { get; init; } = ScanMode.Balanced;

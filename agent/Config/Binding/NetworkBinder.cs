@@ -5,7 +5,7 @@ internal static class NetworkBinder
 {
     public static SsrfConfig Ssrf(YamlSection s)
     {
-        var result = new SsrfConfig { IpAllowlist = s.CidrList("ip_allowlist", ValueList<string>.Empty, rejectAll: true) };
+        var result = new SsrfConfig { IpAllowlist = s.CidrList("ip_allowlist", ValueList<string>.Empty, canonical: true) };
         s.Done();
         return result;
     }

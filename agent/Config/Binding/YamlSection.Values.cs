@@ -170,21 +170,47 @@ internal sealed partial class YamlSection
         return ValueList<int>.From(list);
     }
 
-    /// <summary>CIDR list ("10.0.0.0/8", "fd00::/8"); the network address must be canonical (no host bits).</summary>
-    public ValueList<string> CidrList(string key, ValueList<string> def, bool rejectAll = false)
+    /// <summary>
+    /// CIDR list ("10.0.0.0/8", "fd00::/8"). Like Go's ParseCIDR, host bits are tolerated unless
+    /// <paramref name="canonical"/> is set (Pipelock requires canonical networks in ssrf.ip_allowlist, where a
+    /// typo widens an exemption).
+    /// </summary>
+    public ValueList<string> CidrList(string key, ValueList<string> def, bool canonical = false)
     {
         if (Node(key) is null) return def;
         var list = new List<string>();
         foreach (var (s, path) in ScalarItems(key))
         {
             var v = s.Value!.Trim();
-            if (!IPNetwork.TryParse(v, out var net))
-                _ctx.Error(s, path, $"\"{v}\" is not a valid CIDR; expected e.g. 10.0.0.0/8 or fd00::/8 with no host bits set");
-            else if (rejectAll && net.PrefixLength == 0)
+            int slash = v.IndexOf('/');
+            if (slash < 0 || !TryParseStrictIp(v[..slash], out var addr) || !IPNetwork.TryParse(v, out var net))
+                _ctx.Error(s, path, $"\"{v}\" is not a valid CIDR; expected e.g. 10.0.0.0/8 or fd00::/8");
+            else if (canonical && !addr.Equals(net.BaseAddress))
+                _ctx.Error(s, path, $"\"{v}\" has host bits set; write the network as {net}");
+            else if (canonical && net.PrefixLength == 0)
                 _ctx.Error(s, path, $"\"{v}\" would exempt every address; list specific networks");
             else list.Add(v);
         }
         return ValueList<string>.From(list);
+    }
+
+    /// <summary>
+    /// Go's net.ParseIP: dotted-quad IPv4 only (.NET also takes "10.0.0", "10.1" and hex/octal parts, which Go
+    /// rejects and which would silently mean another network), or IPv6.
+    /// </summary>
+    internal static bool TryParseStrictIp(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (!text.Contains(':'))
+        {
+            var parts = text.Split('.');
+            if (parts.Length != 4) return false;
+            foreach (var p in parts)
+                if (p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || (p.Length > 1 && p[0] == '0') || int.Parse(p, Inv) > 255) return false;
+        }
+        if (text.Contains('%') || !IPAddress.TryParse(text, out var parsed)) return false;
+        address = parsed;
+        return true;
     }
 
     private static string RangeText(long min, long max) =>
