@@ -11,13 +11,14 @@ namespace Pipelock.Agent.Cli;
 /// order (a bounded queue of in-flight batches keeps memory flat on any input size). Bad lines are reported on
 /// stderr with their line number and id, never dropped silently.
 /// </summary>
-internal sealed class JsonlBatchRunner(ICarrierScanner scanner, ScanKind kind)
+internal sealed class JsonlBatchRunner(ICarrierScanner scanner, ScanKind kind, int maxLineBytes = JsonlBatchRunner.MaxLineBytes)
 {
     private const int TargetBatchBytes = 128 * 1024;
     /// <summary>One record may not exceed this; the line is reported and skipped.</summary>
     internal const int MaxLineBytes = 64 * 1024 * 1024;
 
     private readonly JsonlLineProcessor _lines = new(scanner, kind);
+    private readonly int _target = Math.Min(TargetBatchBytes, maxLineBytes / 2);
 
     public JsonlSummary Run(Stream input, TextWriter output, TextWriter err)
     {
@@ -50,28 +51,28 @@ internal sealed class JsonlBatchRunner(ICarrierScanner scanner, ScanKind kind)
             Drain(maxInFlight);
         }
 
-        var buf = new byte[TargetBatchBytes * 2];
+        var buf = new byte[_target * 2];
         int filled = 0;
         bool eof = false;
         while (!eof)
         {
             if (filled == buf.Length)
             {
-                if (buf.Length >= MaxLineBytes)
+                if (buf.Length >= maxLineBytes)
                 {
                     // A single line longer than the cap: report it, drop the rest of it, continue after it.
-                    pending.Enqueue(Task.FromResult(JsonlBatchResult.Error($"line {nextLine}: longer than {MaxLineBytes / (1024 * 1024)} MiB; skipped")));
+                    pending.Enqueue(Task.FromResult(JsonlBatchResult.Error($"line {nextLine}: longer than {maxLineBytes} bytes; skipped")));
                     filled = SkipRestOfLine(input, buf, ref bytes, out eof);
                     nextLine++;
                     continue;
                 }
-                Array.Resize(ref buf, Math.Min(buf.Length * 2, MaxLineBytes));
+                Array.Resize(ref buf, Math.Min(buf.Length * 2, maxLineBytes));
             }
             int n = input.Read(buf, filled, buf.Length - filled);
             if (n == 0) { eof = true; break; }
             bytes += n;
             filled += n;
-            if (filled < TargetBatchBytes) continue;
+            if (filled < _target) continue;
             int last = buf.AsSpan(0, filled).LastIndexOf((byte)'\n');
             if (last < 0) continue;
             var batch = buf.AsSpan(0, last + 1);
