@@ -6,19 +6,17 @@ namespace Pipelock.Agent.Cli.Simulation;
 /// <summary>Runs the scenarios through a scanner and prints the pass/gap table (or JSON). A scenario passes when the expected scanner fires.</summary>
 public static class SimulationRunner
 {
-    public sealed record Outcome(SimulationScenario Scenario, IReadOnlyList<string> Got, bool Passed);
-
-    public static IReadOnlyList<Outcome> Run(IEnumerable<SimulationScenario> scenarios, ICarrierScanner scanner) =>
+    public static IReadOnlyList<SimulationOutcome> Run(IEnumerable<SimulationScenario> scenarios, ICarrierScanner scanner) =>
         scenarios.Select(s =>
         {
             var v = scanner.Scan(s.Kind, s.Carrier, s.Input);
             var got = v.Findings.Select(f => f.Scanner).Distinct().ToList();
-            return new Outcome(s, got, got.Any(g => Matches(g, s.ExpectedScanner)));
+            return new SimulationOutcome(s, got, got.Any(g => Matches(g, s.ExpectedScanner)));
         }).ToList();
 
     public static bool Matches(string got, string expected) => got == expected || got == "core_" + expected;
 
-    public static void WriteTable(TextWriter w, IReadOnlyList<Outcome> outcomes)
+    public static void WriteTable(TextWriter w, IReadOnlyList<SimulationOutcome> outcomes)
     {
         int idW = Math.Max(8, outcomes.Max(o => o.Scenario.Id.Length));
         int expW = Math.Max(8, outcomes.Max(o => o.Scenario.ExpectedScanner.Length));
@@ -33,7 +31,7 @@ public static class SimulationRunner
         w.WriteLine($"{passed}/{outcomes.Count} scenarios detected, {outcomes.Count - passed} gap{(outcomes.Count - passed == 1 ? "" : "s")}");
     }
 
-    public static void WriteJson(TextWriter w, IReadOnlyList<Outcome> outcomes)
+    public static void WriteJson(TextWriter w, IReadOnlyList<SimulationOutcome> outcomes)
     {
         using var ms = new MemoryStream();
         using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))

@@ -22,6 +22,7 @@ internal sealed partial class YamlSection
         Anchor = map ?? anchor;
         Present = map is not null;
         if (map is null) return;
+        List<YamlMappingNode>? merges = null;
         foreach (var (k, v) in map.Children)
         {
             if (k is not YamlScalarNode ks || ks.Value is null)
@@ -29,8 +30,31 @@ internal sealed partial class YamlSection
                 ctx.Error(k, path, "keys must be plain strings");
                 continue;
             }
+            if (ks.Value == "<<" && ks.Style is ScalarStyle.Plain or ScalarStyle.Any)
+            {
+                CollectMerge(v, merges ??= []);
+                continue;
+            }
             if (!_entries.TryAdd(ks.Value, (ks, v)))
                 ctx.Error(ks, Join(ks.Value), $"duplicate key \"{ks.Value}\" (already defined at line {_entries[ks.Value].Key.Start.Line})");
+        }
+        // YAML merge keys (`<<: *defaults`), as Go's yaml.v3 applies them: explicit keys win, earlier merges win.
+        foreach (var m in merges ?? [])
+            foreach (var (k, v) in m.Children)
+                if (k is YamlScalarNode { Value: { } name } ks2) _entries.TryAdd(name, (ks2, v));
+    }
+
+    private void CollectMerge(YamlNode value, List<YamlMappingNode> into)
+    {
+        switch (value)
+        {
+            case YamlMappingNode m: into.Add(m); break;
+            case YamlSequenceNode seq:
+                foreach (var item in seq.Children)
+                    if (item is YamlMappingNode im) into.Add(im);
+                    else _ctx.Error(item, Join("<<"), "merge key items must be mappings");
+                break;
+            default: _ctx.Error(value, Join("<<"), "merge key value must be a mapping or a list of mappings"); break;
         }
     }
 

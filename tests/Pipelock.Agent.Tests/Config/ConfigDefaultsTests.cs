@@ -152,14 +152,29 @@ public class ConfigDefaultsTests
         Assert.False(Pipelock.Agent.Config.Binding.GoDuration.TryParse(text, out _));
 }
 
-public class PipelockConfigDefaultTests
+public class YamlFeatureTests
 {
     [Fact]
-    public void Default_StaticInstance_EqualsFreshInstanceWithPipelockLists()
+    public void LoadText_AnchorsAndMergeKeys_AppliedLikeYamlV3()
     {
-        Assert.Equal(new PipelockConfig(), PipelockConfig.Default);
-        Assert.Equal(10, PipelockConfig.Default.ApiAllowlist.Count);
-        Assert.Equal(12, PipelockConfig.Default.Internal.Count);
-        Assert.Equal(6, PipelockConfig.Default.FetchProxy.Monitoring.Blocklist.Count);
+        var yaml = """
+            x-common: &scan
+              enabled: true
+              action: block
+            mcp_input_scanning:
+              <<: *scan
+              on_parse_error: forward
+            mcp_tool_scanning:
+              <<: *scan
+              action: warn
+            """;
+
+        var result = ConfigLoader.LoadText(yaml);
+
+        Assert.Empty(result.Errors);
+        var c = result.Config!;
+        Assert.Equal((true, Pipelock.Scanners.Verdicts.ScanAction.Block, "forward"), (c.McpInputScanning.Enabled, c.McpInputScanning.Action, c.McpInputScanning.OnParseError));
+        Assert.Equal(Pipelock.Scanners.Verdicts.ScanAction.Warn, c.McpToolScanning.Action);
+        Assert.Contains("x-common", Assert.Single(result.Warnings));
     }
 }
