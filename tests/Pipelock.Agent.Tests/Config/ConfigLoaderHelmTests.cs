@@ -4,7 +4,7 @@ using Pipelock.Scanners.Verdicts;
 
 namespace Pipelock.Agent.Tests.Config;
 
-public class HelmConfigTests
+public class ConfigLoaderHelmTests
 {
     [Fact]
     public void LoadText_HelmTemplateWithDefaults_LoadsWithBuiltInPolicyRules()

@@ -2,7 +2,7 @@ using Pipelock.Agent.Config;
 
 namespace Pipelock.Agent.Tests.Config;
 
-public class PipelockConfigDefaultTests
+public class PipelockConfigTests
 {
     [Fact]
     public void Default_StaticInstance_EqualsFreshInstanceWithPipelockLists()

@@ -2,7 +2,7 @@ using Pipelock.Agent.Config;
 
 namespace Pipelock.Agent.Tests.Config;
 
-public class ConfigErrorTests
+public class ConfigLoaderTests
 {
     public static TheoryData<string, int, int, string, string> Cases => new()
     {

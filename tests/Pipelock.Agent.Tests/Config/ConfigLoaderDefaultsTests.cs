@@ -3,7 +3,7 @@ using Pipelock.Scanners.Verdicts;
 
 namespace Pipelock.Agent.Tests.Config;
 
-public class ConfigDefaultsTests
+public class ConfigLoaderDefaultsTests
 {
     [Fact]
     public void LoadText_SectionsPresentButKeysOmitted_BooleansDefaultTrueAsInPipelock()
@@ -128,53 +128,5 @@ public class ConfigDefaultsTests
         Assert.True(profile.PreserveArgv && profile.MatchAbsPath);
         Assert.Null(c.McpToolPolicy.Rules[0].Action);
         Assert.True(c.KillSwitch.Enabled);
-    }
-
-    [Theory]
-    [InlineData("24h", 24 * 3600.0)]
-    [InlineData("1h30m", 5400.0)]
-    [InlineData("1.5s", 1.5)]
-    [InlineData("250ms", 0.25)]
-    [InlineData("0", 0.0)]
-    public void GoDuration_ValidSyntax_Parses(string text, double seconds)
-    {
-        Assert.True(Pipelock.Agent.Config.Binding.GoDuration.TryParse(text, out var d));
-        Assert.Equal(seconds, d.TotalSeconds, 6);
-    }
-
-    [Theory]
-    [InlineData("24")]
-    [InlineData("1d")]
-    [InlineData("-5s")]
-    [InlineData("h")]
-    [InlineData("")]
-    public void GoDuration_InvalidSyntax_Rejected(string text) =>
-        Assert.False(Pipelock.Agent.Config.Binding.GoDuration.TryParse(text, out _));
-}
-
-public class YamlFeatureTests
-{
-    [Fact]
-    public void LoadText_AnchorsAndMergeKeys_AppliedLikeYamlV3()
-    {
-        var yaml = """
-            x-common: &scan
-              enabled: true
-              action: block
-            mcp_input_scanning:
-              <<: *scan
-              on_parse_error: forward
-            mcp_tool_scanning:
-              <<: *scan
-              action: warn
-            """;
-
-        var result = ConfigLoader.LoadText(yaml);
-
-        Assert.Empty(result.Errors);
-        var c = result.Config!;
-        Assert.Equal((true, Pipelock.Scanners.Verdicts.ScanAction.Block, "forward"), (c.McpInputScanning.Enabled, c.McpInputScanning.Action, c.McpInputScanning.OnParseError));
-        Assert.Equal(Pipelock.Scanners.Verdicts.ScanAction.Warn, c.McpToolScanning.Action);
-        Assert.Contains("x-common", Assert.Single(result.Warnings));
     }
 }

@@ -6,7 +6,7 @@ using Pipelock.Agent.Tests.Support;
 
 namespace Pipelock.Agent.Tests.Cli;
 
-public class JsonlBatchTests
+public class CheckCommandJsonlTests
 {
     private static CliRun RunJsonl(string input, FakeCarrierScanner? scanner = null, params string[] extra) =>
         CliRun.Of(scanner ?? new FakeCarrierScanner(), Encoding.UTF8.GetBytes(input), ["check", "--jsonl", "-", .. extra]);

@@ -4,7 +4,7 @@ using Pipelock.Scanners.Verdicts;
 
 namespace Pipelock.Agent.Tests.Config;
 
-public class FixtureConfigTests
+public class ConfigLoaderFixtureTests
 {
     [Theory]
     [InlineData("sure-pipelock.example.yaml")]
