@@ -22,18 +22,18 @@ internal static class EncodedPayloads
     private static readonly SearchValues<char> RunAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-");
 
-    private static readonly SearchValues<char> SegmentAlphabet =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-");
-
     private static readonly SearchValues<char> WholeAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_- \t\r\n");
 
     private static readonly GoBase64.Variant[] Variants = [GoBase64.Variant.Std, GoBase64.Variant.Url, GoBase64.Variant.RawStd, GoBase64.Variant.RawUrl];
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Gate of pass 6: a run of ≥8 characters from [A-Za-z0-9+/=_-].</summary>
-    public static bool HasEncodedRun(ReadOnlySpan<char> s)
+    public static bool HasEncodedRun(ReadOnlySpan<char> s) => HasRun(s, MinRun);
+
+    /// <summary>Whether <see cref="Segments"/> can find anything: a run of ≥16 alphabet characters (vectorised).</summary>
+    public static bool HasSegment(ReadOnlySpan<char> s) => HasRun(s, MinSegment);
+
+    private static bool HasRun(ReadOnlySpan<char> s, int minRun)
     {
         while (true)
         {
@@ -42,7 +42,7 @@ internal static class EncodedPayloads
             s = s[start..];
             int len = s.IndexOfAnyExcept(RunAlphabet);
             if (len < 0) len = s.Length;
-            if (len >= MinRun) return true;
+            if (len >= minRun) return true;
             s = s[len..];
         }
     }
@@ -60,24 +60,33 @@ internal static class EncodedPayloads
     /// <summary>Alphabet runs ≥16 chars ('=' ends a run, then up to two '=' are reattached as padding).</summary>
     public static List<string> Segments(string content)
     {
-        var list = new List<string>();
-        var s = content.AsSpan();
-        int offset = 0;
-        while (list.Count < MaxSegmentsPerLayer)
+        // A scalar scan: prose is mostly short runs, where per-run vector calls cost more than they save.
+        List<string>? list = null;
+        int start = -1;
+        for (int i = 0; i <= content.Length; i++)
         {
-            int start = s[offset..].IndexOfAny(SegmentAlphabet);
-            if (start < 0) break;
-            start += offset;
-            int len = s[start..].IndexOfAnyExcept(SegmentAlphabet);
-            int end = len < 0 ? s.Length : start + len;
-            int padded = end;
-            if (len >= 0) while (padded < s.Length && padded - end < 2 && s[padded] == '=') padded++;
-            if (padded - start >= MinSegment) list.Add(content[start..padded]);
-            offset = end;
-            if (offset >= s.Length) break;
+            if (i < content.Length && IsSegmentChar(content[i]))
+            {
+                if (start < 0) start = i;
+                continue;
+            }
+            if (start >= 0 && i - start >= MinSegment - 2)
+            {
+                int end = i;
+                while (end < content.Length && end - i < 2 && content[end] == '=') end++;
+                if (end - start >= MinSegment)
+                {
+                    (list ??= []).Add(content[start..end]);
+                    if (list.Count >= MaxSegmentsPerLayer) break;
+                }
+            }
+            start = -1;
         }
-        return list;
+        return list ?? [];
     }
+
+    private static bool IsSegmentChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_';
 
     /// <summary>Every decoding of <paramref name="candidate"/> that yields readable text, as (label, text).</summary>
     public static IEnumerable<(string Label, string Text)> Decodings(string candidate)
@@ -93,9 +102,8 @@ internal static class EncodedPayloads
     internal static bool TryText(byte[] bytes, out string text)
     {
         text = "";
-        if (bytes.Length == 0) return false;
-        try { text = StrictUtf8.GetString(bytes); }
-        catch (DecoderFallbackException) { return false; }
+        if (bytes.Length == 0 || !System.Text.Unicode.Utf8.IsValid(bytes)) return false;
+        text = System.Text.Encoding.UTF8.GetString(bytes);
         int total = 0, printable = 0;
         foreach (var r in text.EnumerateRunes())
         {

@@ -21,16 +21,25 @@ internal sealed class InjectionEngine
 
     public InjectionEngine(IEnumerable<InjectionPattern> patterns)
     {
-        var list = patterns.Select(p => p with { Regex = RegexVariants.NormaliseLiterals(p.Regex) }).ToList();
-        _primary = new PatternSet(list.Select(p => new CompiledPattern(p.Name, p.Regex)));
+        // Built-in status is decided on the shipped regex, before literal normalisation rewrites CJK patterns.
+        var builtIn = new HashSet<string>();
+        var list = new List<InjectionPattern>();
+        foreach (var p in patterns)
+        {
+            var normalised = p with { Regex = RegexVariants.NormaliseLiterals(p.Regex) };
+            if (InjectionPatterns.IsBuiltIn(p)) builtIn.Add(normalised.Regex);
+            list.Add(normalised);
+        }
+        bool IsBuiltIn(InjectionPattern p) => builtIn.Contains(p.Regex);
+        _primary = new PatternSet(list.Select(p => new CompiledPattern(p.Name, p.Regex, IsBuiltIn(p))));
         _optSpace = new PatternSet(list
-            .Select(p => (p.Name, Source: RegexVariants.OptionalWhitespace(p.Regex), p.Regex))
+            .Select(p => (p.Name, Source: RegexVariants.OptionalWhitespace(p.Regex), p.Regex, BuiltIn: IsBuiltIn(p)))
             .Where(x => x.Source != x.Regex)
-            .Select(x => new CompiledPattern(x.Name, x.Source)));
+            .Select(x => new CompiledPattern(x.Name, x.Source, x.BuiltIn)));
         _vowel = new PatternSet(list
-            .Select(p => (p.Name, Source: RegexVariants.VowelFold(p.Regex), p.Regex))
+            .Select(p => (p.Name, Source: RegexVariants.VowelFold(p.Regex), p.Regex, BuiltIn: IsBuiltIn(p)))
             .Where(x => x.Source != x.Regex)
-            .Select(x => new CompiledPattern(x.Name, x.Source)));
+            .Select(x => new CompiledPattern(x.Name, x.Source, x.BuiltIn)));
     }
 
     public bool IsEmpty => _primary.IsEmpty;
@@ -41,8 +50,8 @@ internal sealed class InjectionEngine
         List<RawMatch>? matches = null;
         string m = TextNormalizer.ForMatching(original);
 
-        // Pass 1: primary.
-        if (Run(_primary, m, null, ref matches)) return new(matches!, m);
+        // Pass 1: primary. Pass 4 uses the same keywords (only \s+ changes), so no keyword here means no pass 4 either.
+        if (Run(_primary, m, null, ref matches, out bool primaryHadCandidates)) return new(matches!, m);
 
         // Pass 2: invisible characters become spaces, so "ignore\u200Ball" keeps its word break.
         if (!TextNormalizer.IsAsciiText(original))
@@ -53,10 +62,11 @@ internal sealed class InjectionEngine
         }
 
         // Pass 3: leetspeak ("1gn0r3 4ll").
-        if (Folded(m, leet: true, _primary, "leetspeak", ref matches)) return new(matches!, m);
+        if (HasLeetInWord(m) && Folded(m, leet: true, _primary, "leetspeak", ref matches)) return new(matches!, m);
 
         // Pass 4: optional whitespace ("ignoreallpreviousinstructions").
-        if (Run(_optSpace, m, "optional_whitespace", ref matches)) return new(matches!, m);
+        if ((primaryHadCandidates || _optSpace.HasAlwaysRun) && Run(_optSpace, m, "optional_whitespace", ref matches))
+            return new(matches!, m);
 
         // Pass 5: vowel fold of content and regex ("instroctions").
         if (Folded(m, leet: false, _vowel, "vowel_fold", ref matches)) return new(matches!, m);
@@ -79,6 +89,22 @@ internal sealed class InjectionEngine
                     if (m.Length > 0) spans.Add((m.Index, m.Length, p.Name));
     }
 
+    /// <summary>
+    /// Pass 3 gate: a leet character touching an ASCII letter ("1gn0r3", "4ll"). Numbers on their own ("2024",
+    /// "| 3 |") cannot spell a keyword, so they do not pay for a folded copy and another keyword search.
+    /// </summary>
+    private static bool HasLeetInWord(ReadOnlySpan<char> s)
+    {
+        for (int off = 0; ;)
+        {
+            int i = s[off..].IndexOfAny("013457@$");
+            if (i < 0) return false;
+            i += off;
+            if ((i > 0 && char.IsAsciiLetter(s[i - 1])) || (i + 1 < s.Length && char.IsAsciiLetter(s[i + 1]))) return true;
+            off = i + 1;
+        }
+    }
+
     private static bool Folded(string m, bool leet, PatternSet set, string label, ref List<RawMatch>? matches, bool decoded = false)
     {
         if (set.IsEmpty) return false;
@@ -88,12 +114,18 @@ internal sealed class InjectionEngine
         try
         {
             var dst = buf.AsSpan(0, m.Length);
-            for (int i = 0; i < src.Length; i++)
+            // Vectorised single-character replacements; a per-character switch costs more on long prose.
+            if (leet)
             {
-                char c = src[i];
-                dst[i] = leet
-                    ? c switch { '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', '@' => 'a', '$' => 's', _ => c }
-                    : c switch { 'e' or 'i' or 'o' or 'u' => 'a', 'E' or 'I' or 'O' or 'U' => 'A', _ => c };
+                src.Replace(dst, '0', 'o');
+                dst.Replace('1', 'i'); dst.Replace('3', 'e'); dst.Replace('4', 'a'); dst.Replace('5', 's');
+                dst.Replace('7', 't'); dst.Replace('@', 'a'); dst.Replace('$', 's');
+            }
+            else
+            {
+                src.Replace(dst, 'e', 'a');
+                dst.Replace('i', 'a'); dst.Replace('o', 'a'); dst.Replace('u', 'a');
+                dst.Replace('E', 'A'); dst.Replace('I', 'A'); dst.Replace('O', 'A'); dst.Replace('U', 'A');
             }
             return Run(set, dst, label, ref matches, decoded);
         }
@@ -103,11 +135,16 @@ internal sealed class InjectionEngine
         }
     }
 
-    private static bool Run(PatternSet set, ReadOnlySpan<char> text, string? label, ref List<RawMatch>? matches, bool decoded = false)
+    private static bool Run(PatternSet set, ReadOnlySpan<char> text, string? label, ref List<RawMatch>? matches, bool decoded = false) =>
+        Run(set, text, label, ref matches, out _, decoded);
+
+    private static bool Run(PatternSet set, ReadOnlySpan<char> text, string? label, ref List<RawMatch>? matches, out bool hadCandidates, bool decoded = false)
     {
+        hadCandidates = false;
         if (set.IsEmpty || text.IsEmpty) return false;
         Span<bool> candidates = set.Patterns.Length <= 256 ? stackalloc bool[set.Patterns.Length] : new bool[set.Patterns.Length];
         if (set.Candidates(text, candidates) == 0) return false;
+        hadCandidates = true;
         bool found = false;
         for (int i = 0; i < set.Patterns.Length; i++)
         {
@@ -132,8 +169,11 @@ internal sealed class InjectionEngine
         if (depth >= EncodedPayloads.MaxDepth || budget <= 0) return false;
         var candidates = new List<string>();
         if (EncodedPayloads.WholeCandidate(content) is { Length: >= 8 } whole) candidates.Add(whole);
-        foreach (var seg in EncodedPayloads.Segments(content))
-            if (candidates.Count == 0 || seg != candidates[0]) candidates.Add(seg);
+        if (EncodedPayloads.HasSegment(content))
+        {
+            foreach (var seg in EncodedPayloads.Segments(content))
+                if (candidates.Count == 0 || seg != candidates[0]) candidates.Add(seg);
+        }
 
         foreach (var candidate in candidates)
         {

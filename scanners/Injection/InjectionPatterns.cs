@@ -64,4 +64,10 @@ public static class InjectionPatterns
 
     /// <summary>The "pipelock-net extras" set: see <see cref="NetExtraPatterns"/>.</summary>
     public static IReadOnlyList<InjectionPattern> NetExtras => NetExtraPatterns.All;
+
+    private static readonly HashSet<string> BuiltInRegexes =
+        [.. Defaults.Concat(PresetExtras).Concat(NetExtraPatterns.All).Select(p => p.Regex)];
+
+    /// <summary>True for a pattern whose regex is one of the shipped ones (vetted for the backtracking engine).</summary>
+    internal static bool IsBuiltIn(InjectionPattern p) => BuiltInRegexes.Contains(p.Regex);
 }

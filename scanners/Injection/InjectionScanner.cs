@@ -22,6 +22,10 @@ public sealed class InjectionScanner : IInjectionScanner
     private readonly InjectionEngine _core;
     private readonly InjectionEngine? _main;
 
+    // When every core regex is also in the configured set, a clean configured scan proves the core scan clean too
+    // (same passes, same views), so clean text pays for one pipeline instead of two.
+    private readonly bool _coreInMain;
+
     public InjectionScanner(InjectionOptions? options = null)
     {
         _options = options ?? InjectionOptions.Default;
@@ -35,6 +39,8 @@ public sealed class InjectionScanner : IInjectionScanner
                     throw new ArgumentException($"response pattern '{p.Name}' does not compile: {error}", nameof(options));
             }
             _main = new InjectionEngine(patterns);
+            var mainRegexes = patterns.Select(p => p.Regex).ToHashSet();
+            _coreInMain = InjectionPatterns.Core.All(c => mainRegexes.Contains(c.Regex));
         }
     }
 
@@ -99,9 +105,16 @@ public sealed class InjectionScanner : IInjectionScanner
     private (Verdict, string?) ScanWindow(string window, int offset, Finding? extra)
     {
         int budget = 4 * Math.Max(window.Length, 4096);
+        Detection? mainHit = null;
+        if (_coreInMain)
+        {
+            mainHit = _main!.Detect(window, ref budget);
+            if (mainHit is null) return (extra is null ? Verdict.Clean : Verdict.Of(extra), null);
+            budget = 4 * Math.Max(window.Length, 4096);
+        }
         if (_core.Detect(window, ref budget) is { } core)
             return (Build(core, ScannerNames.CoreResponse, Severity.Critical, ScanAction.Block, offset, extra), core.Content);
-        if (_main is not null && _main.Detect(window, ref budget) is { } hit)
+        if ((mainHit ?? _main?.Detect(window, ref budget)) is { } hit)
             return (Build(hit, ScannerNames.ResponseScan, Severity.High, _options.Action, offset, extra), hit.Content);
         return (extra is null ? Verdict.Clean : Verdict.Of(extra), null);
     }

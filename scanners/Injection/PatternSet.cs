@@ -22,17 +22,21 @@ internal sealed class PatternSet
 
     public bool IsEmpty => Patterns.Length == 0;
 
+    /// <summary>True when some pattern has no keyword requirement (its regex runs on every text).</summary>
+    public bool HasAlwaysRun => _hasAlwaysRun;
+
     /// <summary>Fills <paramref name="candidates"/> with the patterns whose keywords all occur in <paramref name="text"/>.</summary>
     public int Candidates(ReadOnlySpan<char> text, Span<bool> candidates)
     {
         if (Patterns.Length == 0) return 0;
-        bool anyKeyword = _anyGate is not null && _anyGate.Matches(text);
+        bool isAscii = System.Text.Ascii.IsValid(text);
+        bool anyKeyword = _anyGate is not null && _anyGate.Matches(text, isAscii);
         if (!anyKeyword && !_hasAlwaysRun) return 0;
         int n = 0;
         for (int i = 0; i < Patterns.Length; i++)
         {
             var p = Patterns[i];
-            bool ok = p.Gate is null ? p.MayMatch(text) : anyKeyword && p.MayMatch(text);
+            bool ok = p.Gate is null ? p.MayMatch(text, isAscii) : anyKeyword && p.MayMatch(text, isAscii);
             candidates[i] = ok;
             if (ok) n++;
         }

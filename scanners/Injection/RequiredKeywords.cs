@@ -118,7 +118,7 @@ internal sealed class RequiredKeywords
                 var inner = ParseAlternation(innerCi);
                 if (_i >= _p.Length || _p[_i] != ')') throw new FormatException();
                 _i++;
-                if (QuantifierMin() > 0) sets.AddRange(inner);
+                if (QuantifierMin() != 0) sets.AddRange(inner); // -1: no quantifier, the group is mandatory
                 runCi = ci;
                 continue;
             }

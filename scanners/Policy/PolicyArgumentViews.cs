@@ -37,6 +37,8 @@ internal sealed class PolicyArgumentViews
     {
         if (Matches(re, View(ShellViewKind.Policy), wholeOnly)) return true;
         if (!_ascii && (Matches(re, View(ShellViewKind.PolicyInvisibleAsSpace), wholeOnly) || Matches(re, View(ShellViewKind.Baseline), wholeOnly))) return true;
+        // The literal reading adds nothing when de-obfuscation changed nothing (one plain argument).
+        if (_args.Count == 1 && string.Equals(Literal().Joined, View(ShellViewKind.Policy).Joined, StringComparison.Ordinal)) return false;
         return Matches(re, Literal(), wholeOnly);
     }
 

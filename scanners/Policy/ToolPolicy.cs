@@ -20,10 +20,10 @@ public sealed class ToolPolicy
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        _rules = options.EffectiveRules;
+        _rules = options.Enabled ? options.EffectiveRules : [];
     }
 
-    /// <summary>Enabled, section action warn, the 17 built-ins plus the extended set.</summary>
+    /// <summary>Enabled, section action warn, the 17 built-ins plus the extended set. A disabled section evaluates nothing.</summary>
     public static ToolPolicy Default { get; } = new(new ToolPolicyOptions { Enabled = true });
 
     public ToolPolicyOptions Options { get; }

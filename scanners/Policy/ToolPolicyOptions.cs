@@ -35,4 +35,28 @@ public sealed record ToolPolicyOptions
             return ExtendedRules ? baseRules.AddRange(ToolPolicyRules.Extended) : baseRules;
         }
     }
+
+    /// <summary>
+    /// Every configuration error at once (house rule: report all errors together): a section action other than
+    /// warn/block/redirect, a redirect rule without a profile or naming a profile that does not exist, a profile with
+    /// an empty <c>exec</c>.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Action is not (ScanAction.Warn or ScanAction.Block or ScanAction.Redirect))
+            errors.Add($"mcp_tool_policy.action must be warn, block or redirect (got {Action.ToWord()})");
+        foreach (var rule in Rules.IsDefault ? [] : Rules)
+        {
+            if (rule.EffectiveAction(Action) != ScanAction.Redirect) continue;
+            if (rule.RedirectProfile is null)
+                errors.Add($"mcp_tool_policy rule \"{rule.Name}\": action redirect needs redirect_profile");
+            else if (!RedirectProfiles.ContainsKey(rule.RedirectProfile))
+                errors.Add($"mcp_tool_policy rule \"{rule.Name}\": unknown redirect_profile \"{rule.RedirectProfile}\"");
+        }
+        foreach (var (name, profile) in RedirectProfiles)
+            if (profile.Exec.IsDefaultOrEmpty || string.IsNullOrWhiteSpace(profile.Exec[0]))
+                errors.Add($"mcp_tool_policy.redirect_profiles.{name}: exec must name a program");
+        return errors;
+    }
 }

