@@ -37,7 +37,7 @@ internal static class CheckCommand
             if (inputs.Count == 0)
                 return configPath is null ? Usage(env, "nothing to check: give --config, --url, --text, --file or --jsonl") : ValidateConfig(env, configPath);
 
-            var cfg = ConfigReporter.Load(configPath, env);
+            var cfg = ConfigReporter.LoadForScanning(configPath, env);
             if (cfg is null) return ExitCodes.Error;
             var scanner = env.ScannerFactory(cfg);
             var (flag, value) = inputs[0];

@@ -15,4 +15,13 @@ internal static class ConfigReporter
         env.Err.WriteLine($"{path}: {result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}; config not loaded");
         return null;
     }
+
+    /// <summary>
+    /// The config a CLI scan runs with: MCP sections the file leaves absent are auto-enabled and response scanning
+    /// is forced on, as Pipelock does for <c>mcp scan</c>/<c>mcp proxy</c> (catalogue §3.9). Offline checks and
+    /// simulations look at MCP payloads by definition, and with Pipelock's defaults (MCP scanning off) an explicit
+    /// <c>--kind tool_poisoning</c> would otherwise silently find nothing. Sections the file sets are honoured.
+    /// </summary>
+    public static PipelockConfig? LoadForScanning(string? path, CliEnvironment env) =>
+        Load(path, env) is { } cfg ? McpAutoEnable.Apply(cfg, forceResponseScanning: true) : null;
 }

@@ -16,7 +16,7 @@ internal static class SimulateCommand
         };
         cmd.SetAction(pr =>
         {
-            var cfg = ConfigReporter.Load(pr.GetValue(config), env);
+            var cfg = ConfigReporter.LoadForScanning(pr.GetValue(config), env);
             if (cfg is null) return ExitCodes.Error;
             var outcomes = SimulationRunner.Run(SimulationCatalog.Build(cfg), env.ScannerFactory(cfg));
             if (pr.GetValue(json)) SimulationRunner.WriteJson(env.Out, outcomes);

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Pipelock.Agent.Cli;
+using Pipelock.Agent.Config;
 using Pipelock.Agent.Tests.Support;
 
 namespace Pipelock.Agent.Tests.Cli;
@@ -155,5 +156,28 @@ public class CheckCommandTests
         var path = Path.Combine(Path.GetTempPath(), $"pipelock-test-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, content);
         return path;
+    }
+
+    [Fact]
+    public void Check_DefaultConfig_ScansWithMcpSectionsAutoEnabled()
+    {
+        PipelockConfig? seen = null;
+        var env = new CliEnvironment(new StringWriter(), new StringWriter(), c => { seen = c; return new FakeCarrierScanner(); });
+
+        PipelockCli.Run(["check", "--kind", "tool_poisoning", "--text", "{}"], env);
+
+        Assert.True(seen!.McpToolScanning.Enabled);
+        Assert.True(seen.McpToolPolicy.UseBuiltInRules);
+    }
+
+    [Fact]
+    public void Check_ConfigDisablingPolicyExplicitly_Honoured()
+    {
+        PipelockConfig? seen = null;
+        var env = new CliEnvironment(new StringWriter(), new StringWriter(), c => { seen = c; return new FakeCarrierScanner(); });
+
+        PipelockCli.Run(["check", "--config", SharedData.Fixture("sure-pipelock.example.yaml"), "--kind", "shell", "--text", "rm -rf /"], env);
+
+        Assert.False(seen!.McpToolPolicy.Enabled);
     }
 }

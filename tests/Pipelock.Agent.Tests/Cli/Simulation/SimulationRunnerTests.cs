@@ -32,6 +32,8 @@ public class SimulationRunnerTests
     [InlineData("core_dlp", "dlp", true)]
     [InlineData("dlp", "dlp", true)]
     [InlineData("entropy", "dlp", false)]
+    [InlineData("core_response", "response_scan", true)]
+    [InlineData("core_response", "tool_poisoning", false)]
     public void Matches_CoreVariant_CountsAsSameScanner(string got, string expected, bool match) =>
         Assert.Equal(match, SimulationRunner.Matches(got, expected));
 }
