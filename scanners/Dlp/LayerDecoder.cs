@@ -145,7 +145,20 @@ internal sealed class LayerDecoder
         return printable >= text.Length * 0.85;
     }
 
-    private static bool IsB64(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_';
-    private static bool IsB32(char c) => c is >= 'A' and <= 'Z' or >= '2' and <= '7';
-    private static bool IsHexish(char c) => GoHex.IsHexDigit(c) || c is ':' or ' ' or '-' or ',' or '\\' or 'x' or 'X';
+    private const byte B64 = 1, B32 = 2, Hexish = 4, HexDigit = 8;
+    private static readonly byte[] Class = BuildClass();
+
+    private static byte[] BuildClass()
+    {
+        var t = new byte[128];
+        foreach (char c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") t[c] |= B64;
+        foreach (char c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") t[c] |= B32;
+        foreach (char c in "0123456789abcdefABCDEF") t[c] |= Hexish | HexDigit;
+        foreach (char c in ": -,\\xX") t[c] |= Hexish;
+        return t;
+    }
+
+    private static bool IsB64(char c) => c < 128 && (Class[c] & B64) != 0;
+    private static bool IsB32(char c) => c < 128 && (Class[c] & B32) != 0;
+    private static bool IsHexish(char c) => c < 128 && (Class[c] & Hexish) != 0;
 }
