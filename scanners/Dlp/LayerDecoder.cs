@@ -24,7 +24,8 @@ internal sealed class LayerDecoder
     public void Decode(string text, List<(string Text, string Tag)> output)
     {
         if (_budget <= 0) return;
-        if (text.AsSpan().IndexOfAny('%', '+') >= 0 && text.Length <= _budget)
+        // Only '%' escapes can hide a secret; decoding '+' to ' ' alone just splits base64 into look-alike fragments.
+        if (text.Contains('%') && text.Length <= _budget)
         {
             var u = BoundedIterativeDecode(text);
             if (!ReferenceEquals(u, text) && u != text) Add(output, u, "url");
