@@ -1,4 +1,3 @@
-using System.Buffers;
 using Pipelock.Scanners.Encoding;
 using Pipelock.Scanners.Verdicts;
 
@@ -14,28 +13,31 @@ internal static class AssignmentDetector
     public const string PasswordRule = "Generic Password Assignment";
     public const string SecretRule = "Generic Secret Assignment";
 
-    private static readonly SearchValues<string> Keywords = SearchValues.Create(
-        ["pass", "pasw", "pwd", "pw", "psw", "pssw", "pword", "paasw", "secret", "token", "key", "auth", "cred", "bearer"], StringComparison.OrdinalIgnoreCase);
+    private static readonly KeywordIndex Keywords = new(
+        new[] { "pass", "pasw", "pwd", "pw", "psw", "pssw", "pword", "paasw", "secret", "token", "key", "auth", "cred", "bearer" }.Select(k => (k, 0)));
 
-    private const int MaxHits = 256;
+    private const int MaxHits = 4096;
 
     public static void Scan(string text, List<Finding> sink, string? encoding)
     {
         var span = text.AsSpan();
-        int pos = 0, lastKeyStart = -1, hits = 0;
-        bool pwDone = false, secretDone = false;
-        while (pos < span.Length && hits++ < MaxHits && !(pwDone && secretDone))
+        var positions = new List<int>();
+        Keywords.Find(span, MaxHits, ref positions, static (int pos, int _, ref List<int> list) =>
         {
-            int i = span[pos..].IndexOfAny(Keywords);
-            if (i < 0) break;
-            int p = pos + i;
-            pos = p + 1;
+            if (list.Count == 0 || list[^1] != pos) list.Add(pos);
+        });
+        int lastKeyStart = -1, lastEnd = -1;
+        bool pwDone = false, secretDone = false;
+        foreach (int p in positions)
+        {
+            if (pwDone && secretDone) break;
+            if (p < lastEnd) continue;
             int l = p, r = p;
             while (l > 0 && p - l < 64 && IsIdent(span[l - 1])) l--;
             while (r < span.Length && r - p < 64 && IsIdent(span[r])) r++;
             if (l == lastKeyStart) continue;
             lastKeyStart = l;
-            pos = Math.Max(pos, r);
+            lastEnd = r;
 
             var kind = CredentialKey.Classify(WithPrecedingWords(span, l, r));
             if (kind == KeyKind.None) continue;
@@ -91,8 +93,11 @@ internal static class AssignmentDetector
         }
         int opPos = i;
         i += op;
-        SkipSpace(s, ref i);
+        int wsAfter = SkipSpace(s, ref i);
         if (i >= s.Length) return false;
+        // "KEY=" followed by a break means an empty value ("PASSWORD=\nNEXT=1"), and "…pw= " is base64 padding, not
+        // an assignment: with '=' a space after the operator needs a space before it too ("password = x").
+        if (op == 1 && s[opPos] == '=' && wsAfter > 0 && ws == 0) return false;
         if (op == 1 && s[opPos] == ',' && !(s[i] is '"' or '\'' or '`' or '\\')) return false;
 
         // Type annotations: "password: String = "x"", "passwd: str = "x"".

@@ -10,7 +10,15 @@ internal sealed class CompiledPattern
     {
         Pattern = p;
         Index = index;
-        Regex = Re2Regex.Compile(p.Regex.StartsWith("(?i)", StringComparison.Ordinal) ? p.Regex : "(?i)" + p.Regex);
+        var re = BoundaryRewrite(p.Regex);
+        re = re.StartsWith("(?i)", StringComparison.Ordinal) ? re : "(?i)" + re;
+        var compiled = Re2Regex.Compile(re);
+        // Backtracking fallbacks get Re2Regex's 250 ms wall-clock timeout, which turns a slow (loaded) machine into
+        // missed detections. Our rules are linear with bounded quantifiers and run on bounded windows, so they get a
+        // generous timeout instead: detection stays deterministic, a pathological case is still cut off.
+        Regex = compiled.Options.HasFlag(RegexOptions.NonBacktracking)
+            ? compiled
+            : new Regex(Re2Regex.Translate(re), compiled.Options, TimeSpan.FromSeconds(5));
         if (p.Keywords is not null)
         {
             Keywords = p.Keywords.Select(k => k.ToLowerInvariant()).ToArray();
@@ -23,6 +31,46 @@ internal sealed class CompiledPattern
         }
         MinRun = p.MinRun > 0 ? p.MinRun : (Keywords.Length == 0 && p.MinDigits == 0 ? 16 : 0);
         StripPrefix = Keywords.Length == 1 ? Keywords[0].Length : 0;
+    }
+
+    /// <summary>
+    /// RE2's <c>\b</c> becomes a four-way lookaround alternation in .NET, which defeats the engine's literal search.
+    /// Every <c>\b</c> in these rules sits next to a word character, so it is rewritten to the one-sided form:
+    /// at a pattern/group/alternative start it can only mean "no word char before", elsewhere "no word char after".
+    /// </summary>
+    internal static string BoundaryRewrite(string re)
+    {
+        if (!re.Contains(@"\b", StringComparison.Ordinal)) return re;
+        var sb = new System.Text.StringBuilder(re.Length + 32);
+        for (int i = 0; i < re.Length; i++)
+        {
+            if (re[i] == '\\' && i + 1 < re.Length)
+            {
+                if (re[i + 1] == 'b' && !InClass(re, i))
+                {
+                    bool atStart = sb.Length == 0 || sb[^1] is '(' or '|' || sb.ToString().EndsWith("(?:", StringComparison.Ordinal)
+                        || sb.ToString().EndsWith("(?-i:", StringComparison.Ordinal) || sb.ToString().EndsWith("(?i)", StringComparison.Ordinal);
+                    sb.Append(atStart ? "(?<![0-9A-Za-z_])" : "(?![0-9A-Za-z_])");
+                }
+                else sb.Append(re[i]).Append(re[i + 1]);
+                i++;
+                continue;
+            }
+            sb.Append(re[i]);
+        }
+        return sb.ToString();
+    }
+
+    private static bool InClass(string re, int pos)
+    {
+        bool inClass = false;
+        for (int i = 0; i < pos; i++)
+        {
+            if (re[i] == '\\') { i++; continue; }
+            if (re[i] == '[') inClass = true;
+            else if (re[i] == ']') inClass = false;
+        }
+        return inClass;
     }
 
     public DlpPattern Pattern { get; }

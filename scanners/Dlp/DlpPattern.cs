@@ -44,6 +44,12 @@ public sealed record DlpPattern(
     /// <summary>When set, the value group must also pass <see cref="ValueJudge"/> for this kind (generic detectors).</summary>
     internal KeyKind Judge { get; init; }
 
+    /// <summary>
+    /// For rules whose keyword is frequent in clean text ("://"): a character that must occur within 256 chars after
+    /// the keyword for the window to be worth a regex run ('@' for URL userinfo).
+    /// </summary>
+    internal char NearChar { get; init; }
+
     /// <summary>True for keyword-context rules (<see cref="RuleBuilder.Kw"/>): the keyword must start a word.</summary>
     internal bool ContextRule { get; init; }
 

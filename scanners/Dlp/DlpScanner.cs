@@ -97,24 +97,17 @@ public sealed class DlpScanner : IDlpScanner
         return Dedup(findings);
     }
 
-    private void MatchCore(string text, string? tag, List<Finding> sink)
-    {
-        var f = TextFeatures.Of(text);
-        Span<bool> sel = stackalloc bool[_core.Count];
-        if (_core.Select(text, f, sel)) _core.Match(text, sel, host: null, tag, tag is null, sink);
-    }
+    private void MatchCore(string text, string? tag, List<Finding> sink) =>
+        _core.Scan(text, TextFeatures.Of(text), host: null, tag, sink);
 
     private void MatchAll(string norm, string lines, string? host, string? tag, List<Finding> sink)
     {
         var f = TextFeatures.Of(norm);
-        Span<bool> sel = _main.Count <= 1024 ? stackalloc bool[_main.Count] : new bool[_main.Count];
-        if (_main.Select(norm, f, sel)) _main.Match(norm, sel, host, tag, tag is null, sink);
+        _main.Scan(norm, f, host, tag, sink);
         if (!ReferenceEquals(lines, norm))
         {
             // Line-preserving view for rules whose value ends at a line break (assignments, XML values).
-            sel.Clear();
-            var fl = TextFeatures.Of(lines);
-            if (_main.Select(lines, fl, sel)) _main.Match(lines, sel, host, tag, tag is null, sink);
+            _main.Scan(lines, TextFeatures.Of(lines), host, tag, sink);
         }
         if (_options.IncludeExtended)
         {

@@ -24,7 +24,8 @@ internal sealed class LayerDecoder
     public void Decode(string text, List<(string Text, string Tag)> output)
     {
         if (_budget <= 0) return;
-        if (text.AsSpan().IndexOfAny('%', '+') >= 0 && text.Length <= _budget)
+        // Only '%' escapes can hide a secret; decoding '+' to ' ' alone just splits base64 into look-alike fragments.
+        if (text.Contains('%') && text.Length <= _budget)
         {
             var u = BoundedIterativeDecode(text);
             if (!ReferenceEquals(u, text) && u != text) Add(output, u, "url");
@@ -145,7 +146,20 @@ internal sealed class LayerDecoder
         return printable >= text.Length * 0.85;
     }
 
-    private static bool IsB64(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_';
-    private static bool IsB32(char c) => c is >= 'A' and <= 'Z' or >= '2' and <= '7';
-    private static bool IsHexish(char c) => GoHex.IsHexDigit(c) || c is ':' or ' ' or '-' or ',' or '\\' or 'x' or 'X';
+    private const byte B64 = 1, B32 = 2, Hexish = 4, HexDigit = 8;
+    private static readonly byte[] Class = BuildClass();
+
+    private static byte[] BuildClass()
+    {
+        var t = new byte[128];
+        foreach (char c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") t[c] |= B64;
+        foreach (char c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") t[c] |= B32;
+        foreach (char c in "0123456789abcdefABCDEF") t[c] |= Hexish | HexDigit;
+        foreach (char c in ": -,\\xX") t[c] |= Hexish;
+        return t;
+    }
+
+    private static bool IsB64(char c) => c < 128 && (Class[c] & B64) != 0;
+    private static bool IsB32(char c) => c < 128 && (Class[c] & B32) != 0;
+    private static bool IsHexish(char c) => c < 128 && (Class[c] & Hexish) != 0;
 }

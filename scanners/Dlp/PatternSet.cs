@@ -1,101 +1,156 @@
-using System.Buffers;
 using System.Text.RegularExpressions;
 using Pipelock.Scanners.Verdicts;
 
 namespace Pipelock.Scanners.Dlp;
 
 /// <summary>
-/// A compiled list of rules with a keyword pre-filter (one vectorised <see cref="SearchValues{T}"/> pass finds every
-/// keyword occurrence) and length/digit gates for keyword-less rules, so rules whose keyword is absent never run.
+/// A compiled list of rules with a keyword pre-filter. One <see cref="KeywordIndex"/> pass finds the
+/// keyword occurrences; a rule runs only when one of its keywords occurs, and then only on windows around those
+/// occurrences (keyword-less rules: on the long token runs or digit clusters of <see cref="TextFeatures"/>). So
+/// regex cost follows the number of candidates, not the text length times the rule count.
 /// </summary>
 internal sealed class PatternSet
 {
+    private const int MaxWindowsPerRule = 256;
+    private const int MaxKeywordHits = 16384;
+    private const int Back = 160;
+    private const int Forward = 1024;
+    private const int Widen = 64;
+
     private readonly CompiledPattern[] _patterns;
-    private readonly SearchValues<string>? _keywords;
-    private readonly Dictionary<char, (string Keyword, int[] Patterns)[]> _byFirst;
+    private readonly KeywordIndex? _keywords;
     private readonly int[] _always;
 
     public PatternSet(IEnumerable<DlpPattern> patterns)
     {
         _patterns = patterns.Select((p, i) => new CompiledPattern(p, i)).ToArray();
-        var kw = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        foreach (var p in _patterns)
-            foreach (var k in p.Keywords)
-                (kw.TryGetValue(k, out var l) ? l : kw[k] = []).Add(p.Index);
-        _keywords = kw.Count > 0 ? SearchValues.Create(kw.Keys.ToArray(), StringComparison.OrdinalIgnoreCase) : null;
-        _byFirst = kw.GroupBy(e => char.ToLowerInvariant(e.Key[0]))
-            .ToDictionary(g => g.Key, g => g.Select(e => (e.Key, e.Value.ToArray())).ToArray());
+        var kw = _patterns.SelectMany(p => p.Keywords.Select(k => (k, p.Index))).ToList();
+        _keywords = kw.Count > 0 ? new KeywordIndex(kw) : null;
         _always = _patterns.Where(p => p.AlwaysRun).Select(p => p.Index).ToArray();
     }
 
     public int Count => _patterns.Length;
 
-    /// <summary>Marks which rules may match <paramref name="text"/>. Returns false when none can.</summary>
-    public bool Select(ReadOnlySpan<char> text, in TextFeatures f, Span<bool> selected)
+    /// <summary>Runs every rule that can match <paramref name="text"/>; appends findings for accepted hits.</summary>
+    public void Scan(string text, TextFeatures features, string? host, string? tag, List<Finding> sink, ISet<string>? skipNames = null)
     {
-        bool any = false;
-        if (_keywords is not null)
+        Dictionary<int, List<int>>? hits = null;
+        int found = _keywords?.Find(text.AsSpan(), MaxKeywordHits, ref hits, static (int pos, int p, ref Dictionary<int, List<int>>? h) =>
         {
-            int remaining = _patterns.Length - _always.Length;
-            int pos = 0;
-            while (remaining > 0 && pos < text.Length)
-            {
-                int i = text[pos..].IndexOfAny(_keywords);
-                if (i < 0) break;
-                pos += i;
-                if (_byFirst.TryGetValue(char.ToLowerInvariant(text[pos]), out var cands))
-                {
-                    foreach (var (k, ps) in cands)
-                    {
-                        if (!text[pos..].StartsWith(k, StringComparison.OrdinalIgnoreCase)) continue;
-                        foreach (int p in ps)
-                            if (!selected[p]) { selected[p] = true; remaining--; any = true; }
-                    }
-                }
-                pos++;
-            }
+            h ??= [];
+            if (!h.TryGetValue(p, out var l)) h[p] = l = [];
+            if (l.Count <= MaxWindowsPerRule && (l.Count == 0 || l[^1] != pos)) l.Add(pos);
+        }) ?? 0;
+        if (found >= MaxKeywordHits && hits is not null)
+        {
+            // Keyword flood (padding to push a secret past the hit cap): every keyword rule scans the rest of the text.
+            foreach (var l in hits.Values) l.Add(int.MaxValue);
         }
-        if (_always.Length > 0)
-        {
-            foreach (int p in _always)
+        if (hits is not null)
+            foreach (var (p, positions) in hits.OrderBy(h => h.Key))
             {
                 var cp = _patterns[p];
-                if (f.MaxRun >= cp.MinRun && f.Digits >= cp.Pattern.MinDigits) { selected[p] = true; any = true; }
+                if (cp.Pattern.NearChar != '\0')
+                {
+                    positions.RemoveAll(pos => text.AsSpan(pos, Math.Min(256, text.Length - pos)).IndexOf(cp.Pattern.NearChar) < 0);
+                    if (positions.Count == 0) continue;
+                }
+                RunRule(cp, text, KeywordWindows(text, positions), host, tag, sink, skipNames);
             }
-        }
-        return any;
-    }
 
-    /// <summary>Runs the selected rules; appends findings for hits that pass validator, placeholder and entropy checks.</summary>
-    public void Match(string text, ReadOnlySpan<bool> selected, string? host, string? encoding, bool positions, List<Finding> sink, ISet<string>? skipNames = null)
-    {
-        for (int i = 0; i < _patterns.Length; i++)
+        foreach (int p in _always)
         {
-            if (!selected[i]) continue;
-            var cp = _patterns[i];
-            if (cp.Pattern.IsExempt(host)) continue;
-            if (skipNames is not null && skipNames.Contains(cp.Pattern.Name)) continue;
-            var hit = FirstValidHit(cp, text);
-            if (hit is not { } m) continue;
-            var p = cp.Pattern;
-            sink.Add(new Finding(p.Scanner, p.Name, p.Severity, p.WarnOnly ? ScanAction.Warn : ScanAction.Block,
-                Redaction.Redact(text.AsSpan(m.Index, m.Length)), positions ? m.Index : -1, encoding) { Informational = p.WarnOnly });
+            var cp = _patterns[p];
+            if (features.MaxRun < cp.MinRun || features.Digits < cp.Pattern.MinDigits) continue;
+            RunRule(cp, text, SpanWindows(text, cp, features), host, tag, sink, skipNames);
         }
     }
 
-    private static (int Index, int Length)? FirstValidHit(CompiledPattern cp, string text)
+    private void RunRule(CompiledPattern cp, string text, List<(int Start, int Length)> windows, string? host, string? tag,
+        List<Finding> sink, ISet<string>? skipNames)
+    {
+        var p = cp.Pattern;
+        if (p.IsExempt(host) || skipNames is not null && skipNames.Contains(p.Name)) return;
+        foreach (var (ws, wl) in windows)
+        {
+            if (FirstValidHit(cp, text, ws, wl) is not { } m) continue;
+            sink.Add(new Finding(p.Scanner, p.Name, p.Severity, p.WarnOnly ? ScanAction.Warn : ScanAction.Block,
+                Redaction.Redact(text.AsSpan(m.Index, m.Length)), tag is null ? m.Index : -1, tag) { Informational = p.WarnOnly });
+            return;
+        }
+    }
+
+    /// <summary>Windows around keyword hits, widened to whitespace so a token is never cut, merged when overlapping.</summary>
+    private static List<(int, int)> KeywordWindows(string text, List<int> positions)
+    {
+        var windows = new List<(int, int)>();
+        int lastEnd = -1;
+        for (int i = 0; i < positions.Count; i++)
+        {
+            int pos = Math.Min(positions[i], text.Length - 1);
+            if (positions[i] == int.MaxValue) pos = lastEnd < 0 ? 0 : lastEnd;
+            int start = WidenLeft(text, Math.Max(0, pos - Back));
+            // Past the per-rule window cap, scan the rest of the text in one window.
+            int end = i >= MaxWindowsPerRule || positions[i] == int.MaxValue ? text.Length : WidenRight(text, Math.Min(text.Length, pos + Forward));
+            if (start <= lastEnd && windows.Count > 0)
+            {
+                var (s0, _) = windows[^1];
+                windows[^1] = (s0, Math.Max(end, lastEnd) - s0);
+                lastEnd = Math.Max(end, lastEnd);
+            }
+            else { windows.Add((start, end - start)); lastEnd = end; }
+            if (end == text.Length) break;
+        }
+        return windows;
+    }
+
+    /// <summary>Windows for keyword-less rules: the long token runs or the digit clusters that could hold a match.</summary>
+    private static List<(int, int)> SpanWindows(string text, CompiledPattern cp, TextFeatures f)
+    {
+        bool digitsRule = cp.Pattern.MinDigits > 0 && cp.Pattern.MinRun == 0;
+        var spans = digitsRule ? f.Clusters : f.Runs;
+        if (spans is null) return [(0, text.Length)];          // too many spans: scan the whole text
+        var windows = new List<(int, int)>();
+        foreach (var (s, l, d) in spans)
+        {
+            if (digitsRule ? d < cp.Pattern.MinDigits : l < cp.MinRun || d < cp.Pattern.MinDigits) continue;
+            int start = Math.Max(0, s - 8), end = Math.Min(text.Length, s + l + 64);
+            if (windows.Count > 0 && windows[^1].Item1 + windows[^1].Item2 >= start)
+                windows[^1] = (windows[^1].Item1, end - windows[^1].Item1);
+            else windows.Add((start, end - start));
+        }
+        return windows;
+    }
+
+    private static int WidenLeft(string s, int i)
+    {
+        int limit = Math.Max(0, i - Widen);
+        while (i > limit && !char.IsWhiteSpace(s[i - 1])) i--;
+        return i;
+    }
+
+    private static int WidenRight(string s, int i)
+    {
+        int limit = Math.Min(s.Length, i + Widen);
+        while (i < limit && !char.IsWhiteSpace(s[i])) i++;
+        return i;
+    }
+
+    private static (int Index, int Length)? FirstValidHit(CompiledPattern cp, string text, int ws, int wl)
     {
         var p = cp.Pattern;
         try
         {
-            // Captures are only needed for rules with a value group; EnumerateMatches does not allocate.
             if (p.ValueGroup == 0)
             {
-                foreach (var vm in cp.Regex.EnumerateMatches(text))
-                    if (MatchFilter.Accept(cp, text, vm.Index, vm.Length, vm.Index, vm.Length)) return (vm.Index, vm.Length);
+                foreach (var vm in cp.Regex.EnumerateMatches(text.AsSpan(ws, wl)))
+                {
+                    int mi = ws + vm.Index;
+                    if (MatchFilter.Accept(cp, text, mi, vm.Length, mi, vm.Length)) return (mi, vm.Length);
+                }
                 return null;
             }
-            for (var m = cp.Regex.Match(text); m.Success; m = m.NextMatch())
+            for (var m = cp.Regex.Match(text, ws, wl); m.Success; m = m.NextMatch())
             {
                 var g = m.Groups[p.ValueGroup];
                 int vi = g.Success ? g.Index : m.Index, vl = g.Success ? g.Length : m.Length;
@@ -104,7 +159,7 @@ internal sealed class PatternSet
         }
         catch (RegexMatchTimeoutException)
         {
-            // Only non-NonBacktracking fallbacks can time out; treat as no match rather than stall the request.
+            // Only backtracking fallbacks can time out; windows keep inputs small, so this is a last resort.
         }
         return null;
     }

@@ -43,7 +43,7 @@ public static class ProviderPatterns
         Px("Dynatrace API Token", @"dt0c01\.[a-z0-9]{24}\.[a-z0-9]{64}"),
         Px("EasyPost API Token", @"\bEZ[AT]K[a-z0-9]{54}", Critical, "ezak", "eztk"),
         Px("Facebook Page Token", @"\bEAA[MC][a-z0-9]{100,}", High, "eaam", "eaac"),
-        Px("Facebook Access Token", @"\b\d{15,16}(?:\||%7C)[0-9a-z\-_]{27,40}", High, "|", "%7c"),
+        Px("Facebook Access Token", @"\b\d{15,16}(?:\||%7C)[0-9a-z\-_]{27,40}", High) with { Keywords = [], MinRun = 15, MinDigits = 15 },
         Px("Figma Token", @"figd_[\w-]{40,}"),
         Px("Flutterwave Key", @"FLW(?:PUBK|SECK)_TEST-[a-h0-9]{32}-X", Critical, "flwpubk_test", "flwseck_test"),
         Px("Flutterwave Encryption Key", @"FLWSECK_TEST-[a-h0-9]{12}\b", Critical, "flwseck_test"),

@@ -17,8 +17,21 @@ public sealed class SeedPhraseDetector
 
     /// <summary>The 2048 English words, in list order (index = 11-bit value).</summary>
     public static IReadOnlyList<string> Words { get; } = LoadWords();
-    private static readonly FrozenDictionary<string, int> Index =
-        Words.Select((w, i) => (w, i)).ToFrozenDictionary(t => t.w, t => t.i, StringComparer.Ordinal);
+    /// <summary>Words packed into a ulong (≤ 8 lowercase ASCII letters): lookups without string hashing.</summary>
+    private static readonly FrozenDictionary<ulong, int> Index =
+        Words.Select((w, i) => (Pack(w), i)).ToFrozenDictionary(t => t.Item1, t => t.i);
+
+    private static ulong Pack(ReadOnlySpan<char> w)
+    {
+        ulong v = 0;
+        foreach (char c in w)
+        {
+            int l = c | 0x20;
+            if (l is < 'a' or > 'z') return 0;
+            v = v << 8 | (uint)l;
+        }
+        return v;
+    }
 
     private readonly int _minWords;
     private readonly bool _verifyChecksum;
@@ -44,8 +57,6 @@ public sealed class SeedPhraseDetector
     {
         // Collect word indexes of consecutive list-word tokens; any non-list token breaks the run.
         var run = new List<int>();
-        var alt = Index.GetAlternateLookup<ReadOnlySpan<char>>();
-        Span<char> lower = stackalloc char[16];
         int pos = 0, tokens = 0;
         while (pos < text.Length && tokens < MaxTokens)
         {
@@ -55,10 +66,10 @@ public sealed class SeedPhraseDetector
             if (pos == start) break;
             tokens++;
             var tok = text[start..pos];
-            if (tok.Length <= 8 && tok.Length >= 3)
+            if (tok.Length is >= 3 and <= 8)
             {
-                int n = tok.ToLowerInvariant(lower);
-                if (n > 0 && alt.TryGetValue(lower[..n], out int idx)) { run.Add(idx); continue; }
+                ulong key = Pack(tok);
+                if (key != 0 && Index.TryGetValue(key, out int idx)) { run.Add(idx); continue; }
             }
             if (Check(run) is { } f) return f with { Encoding = encoding };
             run.Clear();

@@ -15,8 +15,8 @@ public static class SpecialPatterns
     [
         new("SimpleFIN Access URL", @"https?://[^\s:@/'""<>]{1,128}:[^\s@/'""<>]{8,256}@[a-z0-9.\-]+(?::\d+)?/simplefin", Critical) { Keywords = ["/simplefin"] },
         new("SimpleFIN Claim URL", @"https?://[a-z0-9.\-]+(?::\d+)?/simplefin/claim/[A-Za-z0-9_\-]{10,}", Critical) { Keywords = ["/simplefin/claim/"] },
-        new("Database Connection String", $@"\b(?:{DbSchemes})://[^\s:@/'""<>]{{1,64}}:([^\s@/'""<>]{{3,128}})@[^\s/'""<>]+", Critical) { Keywords = ["://"], ValueGroup = 1, Judge = KeyKind.Lenient },
-        new("Basic Auth Credentials", @"\b[a-z][a-z0-9+.\-]{1,15}://[^\s:/'""<>]{1,64}:([^\s@/'""<>]{3,128})@[a-z0-9][a-z0-9.\-]*", High) { Keywords = ["://"], ValueGroup = 1, Judge = KeyKind.Lenient },
+        new("Database Connection String", $@"\b(?:{DbSchemes})://[^\s:@/'""<>]{{1,64}}:([^\s@/'""<>]{{3,128}})@[^\s/'""<>]+", Critical) { Keywords = ["://"], ValueGroup = 1, Judge = KeyKind.Lenient, NearChar = '@' },
+        new("Basic Auth Credentials", @"\b[a-z][a-z0-9+.\-]{1,15}://[^\s:/'""<>]{1,64}:([^\s@/'""<>]{3,128})@[a-z0-9][a-z0-9.\-]*", High) { Keywords = ["://"], ValueGroup = 1, Judge = KeyKind.Lenient, NearChar = '@' },
         new("Authorization Header Credential", @"(?:authorization|proxy-authorization)[""']?\s*[:=]\s*[""']?(?:[a-z][a-z0-9_-]{1,20}\s+)?([A-Za-z0-9._~+/=\-:%]{8,})", High) { Keywords = ["authorization"], ValueGroup = 1, Judge = KeyKind.Lenient },
         new("Bearer Token", @"\bbearer\s+([A-Za-z0-9._~+/\-]{20,}={0,2})", High) { Keywords = ["bearer"], ValueGroup = 1, Judge = KeyKind.Secret },
         new("Basic Auth Credentials (curl)", @"\bcurl\b[^\n]{0,300}?\s(?:-u|--user)(?:\s+|=)[""']?[^\s:""'$]{0,64}:[""']?([^\s""']{3,128})", High) { Keywords = ["curl"], ValueGroup = 1, Judge = KeyKind.Lenient },

@@ -1,34 +1,68 @@
 namespace Pipelock.Scanners.Dlp;
 
 /// <summary>
-/// Cheap one-pass facts about a text that gate rules without a literal keyword (cards, IBAN, WIF, JWT, ...):
-/// the longest token run (letters, digits, <c>+/=_-.~</c>) and the number of ASCII digits.
+/// One pass over a text that gates and localises rules without a literal keyword (cards, IBAN, WIF, JWT, ...):
+/// the longest token run (letters, digits, <c>+/=_-.~</c>), the digit count, the token runs of at least
+/// <see cref="LongRun"/> characters and the digit clusters (digits with ' ' or '-' between) holding at least
+/// <see cref="ClusterDigits"/> digits. Keyword-less rules then run only on those spans, not on the whole text.
 /// </summary>
-internal readonly struct TextFeatures
+internal sealed class TextFeatures
 {
-    public readonly int MaxRun;
-    public readonly int Digits;
+    public const int LongRun = 15;
+    public const int ClusterDigits = 9;
+    public const int MaxSpans = 256;
 
-    private TextFeatures(int maxRun, int digits) { MaxRun = maxRun; Digits = digits; }
+    public int MaxRun { get; private set; }
+    public int Digits { get; private set; }
+    /// <summary>Token runs (start, length, digits) of at least <see cref="LongRun"/> chars; null when more than <see cref="MaxSpans"/>.</summary>
+    public List<(int Start, int Length, int Digits)>? Runs { get; private set; } = [];
+    /// <summary>Digit clusters (start, length, digits); null when more than <see cref="MaxSpans"/>.</summary>
+    public List<(int Start, int Length, int Digits)>? Clusters { get; private set; } = [];
 
     public static TextFeatures Of(ReadOnlySpan<char> s)
     {
-        int max = 0, run = 0, digits = 0;
-        foreach (char c in s)
+        var f = new TextFeatures();
+        int run = 0, runStart = 0, runDigits = 0, digits = 0;
+        int cl = 0, clStart = 0, clDigits = 0;
+        for (int i = 0; i <= s.Length; i++)
         {
-            if (c < 128 && IsToken[c])
+            char c = i < s.Length ? s[i] : '\0';
+            bool tok = c < 128 && IsToken[c];
+            bool digit = c is >= '0' and <= '9';
+            if (tok)
             {
+                if (run == 0) { runStart = i; runDigits = 0; }
                 run++;
-                if (c is >= '0' and <= '9') digits++;
+                if (digit) { digits++; runDigits++; }
             }
-            else
+            else if (run > 0)
             {
-                if (run > max) max = run;
+                if (run > f.MaxRun) f.MaxRun = run;
+                if (run >= LongRun) AddSpan(ref f._runs, runStart, run, runDigits);
                 run = 0;
             }
+            // Digit clusters: digits joined by single separators (card numbers "4111 1111 …", SSNs, IBAN groups).
+            if (digit) { if (cl == 0) { clStart = i; clDigits = 0; } cl = i - clStart + 1; clDigits++; }
+            else if (cl > 0 && !(c is ' ' or '-' && i + 1 < s.Length && s[i + 1] is >= '0' and <= '9'))
+            {
+                if (clDigits >= ClusterDigits) AddSpan(ref f._clusters, clStart, i - clStart, clDigits);
+                cl = 0;
+            }
         }
-        if (run > max) max = run;
-        return new TextFeatures(max, digits);
+        f.Digits = digits;
+        f.Runs = f._runs;
+        f.Clusters = f._clusters;
+        return f;
+    }
+
+    private List<(int, int, int)>? _runs = [];
+    private List<(int, int, int)>? _clusters = [];
+
+    private static void AddSpan(ref List<(int, int, int)>? list, int start, int len, int digits)
+    {
+        if (list is null) return;
+        if (list.Count >= MaxSpans) { list = null; return; }
+        list.Add((start, len, digits));
     }
 
     private static readonly bool[] IsToken = Build();
