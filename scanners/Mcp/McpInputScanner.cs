@@ -20,12 +20,20 @@ public sealed class McpInputScanner
     private readonly McpInputOptions _options;
     private readonly IDlpScanner _dlp;
     private readonly IInjectionScanner? _injection;
+    private readonly SplitSecretScanner _split;
+
+    /// <summary>Values longer than this skip the split-secret pair pass.</summary>
+    public const int MaxSplitValueLength = 512;
+
+    /// <summary>Cap on the no-separator concatenation when long values are present.</summary>
+    public const int MaxSplitConcatLength = 1 << 20;
 
     public McpInputScanner(McpInputOptions options, IDlpScanner dlp, IInjectionScanner? injection = null)
     {
         _options = options;
         _dlp = dlp;
         _injection = injection;
+        _split = new SplitSecretScanner(dlp);
     }
 
     /// <summary>Parses and scans raw bytes. <paramref name="parseError"/> is set when the message was refused or could not be parsed.</summary>
@@ -100,12 +108,18 @@ public sealed class McpInputScanner
         AddRelabelled(list, seen, _dlp.ScanText(joined, destinationHost), rootPath);
         if (_injection is not null) AddRelabelled(list, seen, _injection.Scan(joined), rootPath);
 
-        // Split secrets live in values (keys are short identifiers an agent does not control piecewise).
+        // Split secrets live in values (keys are short identifiers an agent does not control piecewise). Long values
+        // stay out of the pair pass (they carry a whole secret or none, and pairs of them would be quadratic in bytes)
+        // but still take part in the no-separator concatenation.
         var values = strings.Where(static s => !s.IsKey && s.Path.StartsWith("params", StringComparison.Ordinal)).Select(static s => s.Value).ToList();
-        if (SplitSecretCombiner.Joined(values) is { } concat)
-            AddRelabelled(list, seen, _dlp.ScanText(concat, destinationHost), rootPath, "split");
-        foreach (var pair in SplitSecretCombiner.Pairs(values))
-            AddRelabelled(list, seen, _dlp.ScanText(pair, destinationHost), rootPath, "split");
+        var shortValues = values.Where(static v => v.Length <= MaxSplitValueLength).ToList();
+        AddRelabelled(list, seen, _split.Scan(shortValues, destinationHost), rootPath, SplitSecretScanner.Encoding);
+        if (shortValues.Count != values.Count && values.Count > 1)
+        {
+            var concat = string.Concat(values);
+            if (concat.Length <= MaxSplitConcatLength)
+                AddRelabelled(list, seen, _dlp.ScanText(concat, destinationHost), rootPath, SplitSecretScanner.Encoding);
+        }
 
         return list.Count == 0 ? Verdict.Clean : Verdict.Of(list);
     }
@@ -118,7 +132,7 @@ public sealed class McpInputScanner
             var enc = encoding ?? f.Encoding;
             // One finding per rule: the first (most specific) location wins; a split hit only counts when nothing else found the rule.
             if (!seen.Add((f.Rule, null))) continue;
-            list.Add(f with { Scanner = ScannerNames.McpInput, Action = _options.Action, Location = location, Encoding = enc });
+            list.Add(McpFindings.Relabel(f, ScannerNames.McpInput, _options.Action, location, enc));
         }
     }
 }

@@ -153,7 +153,7 @@ public sealed class McpResponseScanner
         foreach (var f in v.Findings)
         {
             if (!seen.Add(f.Scanner + "\0" + f.Rule)) continue;
-            list.Add(relabel ? f with { Scanner = ScannerNames.ResponseScan, Action = _options.Action, Location = location } : f with { Location = location });
+            list.Add(relabel ? McpFindings.Relabel(f, ScannerNames.ResponseScan, _options.Action, location) : f with { Location = location });
         }
         return true;
     }

@@ -4,11 +4,13 @@ using Pipelock.Scanners.Verdicts;
 namespace Pipelock.Scanners.Mcp.Chains;
 
 /// <summary>
-/// Tool-chain detection (catalogue §3.7). Each tools/call is classified and appended to its session's history
-/// (last <c>window_size</c> calls within <c>window_seconds</c>); a pattern matches when its steps appear in order
-/// with at most <c>max_gap</c> other calls between consecutive steps and the last step is the current call (so the
-/// call that completes a chain is the one reported / blocked). Every occurrence of step 1 is tried. The best match is
-/// the highest severity, then the strictest action. Thread-safe; sessions bounded (LRU).
+/// Tool-chain detection (catalogue §3.7, Pipelock's <c>internal/mcp/chains</c>). Each tools/call is classified;
+/// unclassified calls are not recorded (as in Pipelock, they neither match nor count as gap). The session history keeps
+/// the last <c>window_size</c> classified calls within <c>window_seconds</c>; a pattern matches when its steps appear
+/// in order with at most <c>max_gap</c> other recorded calls between consecutive steps, trying every occurrence of
+/// step 1. As in Pipelock a chain stays matched while it is inside the window, so with action block the calls that
+/// follow it are refused too. The best match is the highest severity, then the strictest action.
+/// Thread-safe; sessions bounded (LRU).
 /// </summary>
 public sealed class ChainDetector
 {
@@ -40,6 +42,8 @@ public sealed class ChainDetector
         var category = _classifier.Classify(toolName, arguments);
         var now = _time.GetUtcNow();
 
+        if (category is null) return Verdict.Clean;
+
         Call[] window;
         lock (_gate)
         {
@@ -51,13 +55,11 @@ public sealed class ChainDetector
             if (drop > 0) history.RemoveRange(0, drop);
             window = [.. history];
         }
-        if (category is null) return Verdict.Clean;
 
         ChainPattern? best = null;
         int[]? bestIdx = null;
         foreach (var p in _patterns)
         {
-            if (p.Steps[^1] != category) continue;
             var idx = Match(window, p.Steps, _options.MaxGap);
             if (idx is null) continue;
             if (best is null || p.Severity > best.Severity || (p.Severity == best.Severity && p.Action > best.Action))
@@ -78,34 +80,31 @@ public sealed class ChainDetector
     }
 
     /// <summary>
-    /// Indexes of a match whose last step is the last call, or null. Tries every occurrence of step 1 and, for each
-    /// step, every candidate within the gap (depth ≤ steps, width ≤ max_gap+1, window ≤ 20: bounded).
+    /// Indexes of the first match, or null. Tries every occurrence of step 1; from a start, taking the earliest
+    /// occurrence of each next step is optimal (the gap restarts at each matched step), as in Pipelock's walker.
+    /// Bounded: window ≤ window_size, steps ≤ pattern length.
     /// </summary>
     internal static int[]? Match(IReadOnlyList<Call> window, IReadOnlyList<string> steps, int maxGap)
     {
-        int last = window.Count - 1;
+        if (steps.Count == 0) return null;
         var idx = new int[steps.Count];
-        for (int start = 0; start <= last; start++)
+        for (int start = 0; start < window.Count; start++)
         {
             if (window[start].Category != steps[0]) continue;
             idx[0] = start;
-            if (Extend(window, steps, maxGap, 1, idx, last)) return idx;
+            int step = 1, gap = 0;
+            for (int i = start + 1; i < window.Count && step < steps.Count; i++)
+            {
+                if (window[i].Category == steps[step])
+                {
+                    idx[step++] = i;
+                    gap = 0;
+                }
+                else if (++gap > maxGap) break;
+            }
+            if (step == steps.Count) return idx;
         }
         return null;
-    }
-
-    private static bool Extend(IReadOnlyList<Call> w, IReadOnlyList<string> steps, int maxGap, int step, int[] idx, int last)
-    {
-        if (step == steps.Count) return idx[step - 1] == last;
-        int from = idx[step - 1] + 1;
-        int to = Math.Min(last, idx[step - 1] + 1 + maxGap);
-        for (int i = from; i <= to; i++)
-        {
-            if (w[i].Category != steps[step]) continue;
-            idx[step] = i;
-            if (Extend(w, steps, maxGap, step + 1, idx, last)) return true;
-        }
-        return false;
     }
 
     private static List<ChainPattern> BuildPatterns(ChainOptions o)

@@ -98,6 +98,8 @@ public sealed class JsonRpcMessage : IDisposable
                 return new JsonRpcParseError(JsonRpcFailure.BadMethod, JsonRpcErrors.InvalidRequest, "Invalid Request: method must be a string", idRaw);
             if (root.TryGetProperty("params", out var p) && p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
                 return new JsonRpcParseError(JsonRpcFailure.BadShape, JsonRpcErrors.InvalidRequest, "Invalid Request: params must be an object or array", idRaw);
+            if (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _))
+                return new JsonRpcParseError(JsonRpcFailure.BadShape, JsonRpcErrors.InvalidRequest, "Invalid Request: both a request and a response", idRaw);
             method = m.GetString();
             kind = hasId ? JsonRpcKind.Request : JsonRpcKind.Notification;
             return null;

@@ -175,7 +175,7 @@ public sealed class ToolPoisoningScanner
         foreach (var f in v.Findings)
         {
             if (!seen.Add(f.Rule)) continue;
-            found.Add(f with { Scanner = ScannerNames.ToolPoisoning, Action = _options.Action, Location = location });
+            found.Add(McpFindings.Relabel(f, ScannerNames.ToolPoisoning, _options.Action, location));
         }
     }
 

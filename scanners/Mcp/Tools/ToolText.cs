@@ -32,6 +32,16 @@ public static class ToolText
         if (tool.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String) segs.Add(new("title", t.GetString()!));
         if (tool.TryGetProperty("annotations", out var a)) AllLeaves(a, "annotations", 0, segs);
         if (tool.TryGetProperty("inputSchema", out var s)) WalkSchema(s, "inputSchema", 0, segs, paramNames);
+        // Other spellings of the same thing: Anthropic API "input_schema", OpenAI "parameters" (a schema), and tool
+        // catalogues that list only parameter names ("params": ["a", "b"]).
+        foreach (var alt in (ReadOnlySpan<string>)["input_schema", "parameters", "params"])
+        {
+            if (!tool.TryGetProperty(alt, out var a2)) continue;
+            if (a2.ValueKind == JsonValueKind.Object) WalkSchema(a2, alt, 0, segs, paramNames);
+            else if (a2.ValueKind == JsonValueKind.Array && paramNames is not null)
+                foreach (var item in a2.EnumerateArray())
+                    if (item.ValueKind == JsonValueKind.String && paramNames.Count < MaxParamNames) paramNames.Add(item.GetString()!);
+        }
         if (tool.TryGetProperty("outputSchema", out var o)) WalkSchema(o, "outputSchema", 0, segs, null);
         foreach (var p in tool.EnumerateObject())
         {

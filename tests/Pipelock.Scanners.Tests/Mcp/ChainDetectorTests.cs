@@ -22,7 +22,8 @@ public class ChainDetectorTests
         return v.IsClean ? null : v.Findings[0].Rule;
     }
 
-    // Each built-in pattern, with filler ("noop" is unclassified) inside the allowed gap.
+    // Each built-in pattern. "noop" is unclassified and not recorded; "lookup_db" is a classified filler (read is
+    // avoided where it would complete another pattern) used to exercise the gap.
     public static TheoryData<string[], string> Patterns => new()
     {
         { ["read_file", "noop", "noop", "bash"], "read-then-exec" },
@@ -42,15 +43,31 @@ public class ChainDetectorTests
     public void Record_PatternWithinGap_Detected(string[] calls, string pattern) =>
         Assert.Equal(pattern, Run(new ChainDetector(On), calls));
 
+    [Theory]
+    [InlineData(3, "read-then-exec")]
+    [InlineData(4, null)]
+    public void Record_GapOfClassifiedCalls_LimitedByMaxGap(int fillers, string? expected)
+    {
+        var calls = new[] { "read_file" }.Concat(Enumerable.Repeat("list_dir", fillers)).Append("bash").ToArray();
+        Assert.Equal(expected, Run(new ChainDetector(On), calls));
+    }
+
     [Fact]
-    public void Record_GapTooLarge_NotDetected() =>
-        Assert.Null(Run(new ChainDetector(On), "read_file", "noop", "noop", "noop", "noop", "bash"));
+    public void Record_UnclassifiedCalls_NotCountedAsGap() =>
+        Assert.Equal("read-then-exec", Run(new ChainDetector(On), "read_file", "noop", "noop", "noop", "noop", "noop", "bash"));
 
     [Fact]
     public void Record_RetriesFromLaterStepOne()
     {
-        // The first read is too far away; the second one starts a valid match.
-        Assert.Equal("read-then-exec", Run(new ChainDetector(On), "read_file", "noop", "noop", "noop", "noop", "read_file", "bash"));
+        // The first read is too far away; the second one starts a valid match (read-then-exec outranks directory-scan).
+        Assert.Equal("read-then-exec", Run(new ChainDetector(On), "read_file", "list_dir", "list_dir", "list_dir", "list_dir", "read_file", "bash"));
+    }
+
+    [Fact]
+    public void Record_ChainInWindow_LaterCallsStillReported()
+    {
+        // Pipelock keeps matching while the chain is in the window: with action block the follow-up calls are refused.
+        Assert.Equal("read-then-exec", Run(new ChainDetector(On), "read_file", "bash", "list_dir"));
     }
 
     [Fact]
@@ -77,7 +94,7 @@ public class ChainDetectorTests
     public void Record_WindowSize_OldCallsDropped()
     {
         var d = new ChainDetector(On with { WindowSize = 2, MaxGap = 10 });
-        Assert.Null(Run(d, "read_file", "noop", "noop", "bash"));
+        Assert.Null(Run(d, "read_file", "list_dir", "list_dir", "bash"));
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public class JsonRpcMessageTests
         { """{"jsonrpc":"2.0","id":1}""", JsonRpcFailure.BadShape, -32600 },
         { """{"jsonrpc":"2.0","id":1,"result":1,"error":{}}""", JsonRpcFailure.BadShape, -32600 },
         { """{"jsonrpc":"2.0","id":1,"method":"x","params":"s"}""", JsonRpcFailure.BadShape, -32600 },
+        { """{"jsonrpc":"2.0","id":1,"method":"x","result":{}}""", JsonRpcFailure.BadShape, -32600 },
         { """{"jsonrpc":"2.0","id":1,"method":"a","method":"b"}""", JsonRpcFailure.DuplicateKey, -32600 },
         { """{"jsonrpc":"2.0","id":1,"method":"a","Method":"b"}""", JsonRpcFailure.DuplicateKey, -32600 },
         { """{"jsonrpc":"2.0","id":1,"method":"a","params":{"x":{"k":1,"k":2}}}""", JsonRpcFailure.DuplicateKey, -32600 },
