@@ -23,4 +23,6 @@ public enum Carrier
     ToolsList,
     /// <summary>A shell command line (tool-policy arguments).</summary>
     Shell,
+    /// <summary>A JSON array of JSON-RPC messages scanned in order as one MCP session (binding, chains, drift included).</summary>
+    McpSession,
 }

@@ -4,7 +4,7 @@ namespace Pipelock.Agent.Cli;
 public static class CarrierNames
 {
     public static readonly IReadOnlyList<string> CarrierWords =
-        ["url", "header", "json_body", "form_body", "mcp_args", "http_response", "sse_stream", "mcp_result", "tools_list", "shell", "text"];
+        ["url", "header", "json_body", "form_body", "mcp_args", "http_response", "sse_stream", "mcp_result", "tools_list", "shell", "text", "mcp_session"];
 
     public static readonly IReadOnlyList<string> KindWords = ["dlp", "injection", "tool_poisoning", "shell", "url", "all"];
 
@@ -22,6 +22,7 @@ public static class CarrierNames
             "sse_stream" => Carrier.SseStream,
             "mcp_result" => Carrier.McpResult,
             "tools_list" => Carrier.ToolsList,
+            "mcp_session" => Carrier.McpSession,
             "shell" => Carrier.Shell,
             _ => (Carrier)(-1),
         };
@@ -50,6 +51,7 @@ public static class CarrierNames
         Carrier.SseStream => "sse_stream",
         Carrier.McpResult => "mcp_result",
         Carrier.ToolsList => "tools_list",
+        Carrier.McpSession => "mcp_session",
         Carrier.Shell => "shell",
         _ => "text",
     };

@@ -28,6 +28,7 @@ internal sealed class JsonlLineProcessor(ICarrierScanner scanner, ScanKind kind)
         List<string>? errors = null;
         int records = 0, flagged = 0;
         long line = firstLine;
+        if (firstLine == 1 && data.StartsWith("\uFEFF"u8)) data = data[3..]; // editors on Windows prepend a UTF-8 BOM
         while (!data.IsEmpty)
         {
             int nl = data.IndexOf((byte)'\n');

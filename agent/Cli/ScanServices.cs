@@ -1,31 +1,22 @@
 using Pipelock.Agent.Config;
-using Pipelock.Scanners.Verdicts;
+using Pipelock.Scanners.Engine;
 
 namespace Pipelock.Agent.Cli;
 
 /// <summary>
 /// The single place where the scanners are composed from a <see cref="PipelockConfig"/> (each scanner gets its
-/// narrow options record derived from the config here, never the config itself).
+/// narrow options record derived from the config by <see cref="ScanEngineOptionsMapper"/>, never the config itself).
 /// </summary>
 public static class ScanServices
 {
     /// <summary>
-    /// TODO(integrator): build the real scanners here and return an <see cref="ICarrierScanner"/> that dispatches on
-    /// (kind, carrier): Url → URL pipeline; Dlp → text DLP (+ seed phrase, canaries) on the decoded carrier;
-    /// Injection → response scanning (SSE split per event, MCP results per content block); ToolPoisoning →
-    /// tools/list scanning; Shell → MCP tool policy (built-in rules when <c>McpToolPolicy.UseBuiltInRules</c>);
-    /// All → every scanner that applies to the carrier, combined with <c>Verdict.Combine</c>.
-    /// Until then every scan fails with <see cref="ScannerUnavailableException"/> (exit 2), never a false "clean".
+    /// Builds the engine for the CLI. MCP sections are auto-enabled as for an MCP-fronting run (Pipelock's
+    /// <c>applyMCPAutoEnable</c>): <c>check --kind tool_poisoning</c> must scan even when the file leaves the section out.
     /// </summary>
     public static ICarrierScanner CreateScanner(PipelockConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new UnwiredScanner();
-    }
-
-    private sealed class UnwiredScanner : ICarrierScanner
-    {
-        public Verdict Scan(ScanKind kind, Carrier where, string text) =>
-            throw new ScannerUnavailableException("the scanners are not wired into this build yet (ScanServices.CreateScanner); only config checks, generate and version work");
+        var effective = McpAutoEnable.Apply(config, forceResponseScanning: true);
+        return new CarrierScanner(new ScanEngine(ScanEngineOptionsMapper.Map(effective)));
     }
 }

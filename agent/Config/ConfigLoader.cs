@@ -14,6 +14,10 @@ public static class ConfigLoader
     /// <summary>Hard cap on the config file size: a config is small, a 100 MB file is a mistake or an attack.</summary>
     public const int MaxConfigBytes = 4 * 1024 * 1024;
 
+    /// <summary>Deepest mapping/list nesting accepted. Pipelock's schema needs 5; the cap keeps a hostile file from
+    /// exhausting the stack in the (recursive) representation-model loader.</summary>
+    public const int MaxDepth = 64;
+
     public static ConfigLoadResult LoadFile(string path)
     {
         var name = Path.GetFileName(path);
@@ -33,9 +37,19 @@ public static class ConfigLoader
     public static ConfigLoadResult LoadText(string yaml, string fileName = "<text>")
     {
         var ctx = new BindContext(fileName);
+        if (yaml.Length > MaxConfigBytes)
+        {
+            ctx.Error(0, 0, "", $"config is {yaml.Length} characters; the limit is {MaxConfigBytes}");
+            return new ConfigLoadResult(null, ctx.Errors, ctx.Warnings);
+        }
         var stream = new YamlStream();
         try
         {
+            if (TooDeep(yaml) is { } deep)
+            {
+                ctx.Error((int)deep.Line, (int)deep.Column, "", $"nesting deeper than {MaxDepth} levels");
+                return new ConfigLoadResult(null, ctx.Errors, ctx.Warnings);
+            }
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException e)
@@ -74,6 +88,26 @@ public static class ConfigLoader
 
     private static ConfigLoadResult Fail(string file, string message) =>
         new(null, [new ConfigError(file, 0, 0, "", message)], []);
+
+    /// <summary>Walks the event stream (iterative, no recursion) and returns where nesting first exceeds <see cref="MaxDepth"/>.</summary>
+    private static Mark? TooDeep(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        int depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth) return parser.Current.Start;
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+        return null;
+    }
 
     /// <summary>The plain key starting at a 1-based position, for YamlDotNet's duplicate-key error (which names no key).</summary>
     private static string? KeyAt(string yaml, int line, int column)

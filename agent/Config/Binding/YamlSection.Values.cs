@@ -110,7 +110,7 @@ internal sealed partial class YamlSection
             _ctx.Error(s, Join(key), "must not be empty");
             return null;
         }
-        var err = Re2Regex.Validate(pattern);
+        var err = Re2Dialect.Check(pattern) ?? Re2Regex.Validate(pattern);
         if (err is null) return pattern;
         _ctx.Error(s, Join(key), $"invalid regular expression \"{pattern}\": {err}");
         return null;

@@ -41,4 +41,15 @@ public class JsonlBatchRunnerTests
         Assert.Equal("header", lines[0]);
         Assert.Equal(Enumerable.Range(0, 3000), lines.Skip(1).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt32()));
     }
+
+    [Fact]
+    public void Run_Utf8BomAtStart_Ignored()
+    {
+        var input = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("{\"id\":\"a\",\"text\":\"x\"}\n")).ToArray();
+        var err = new StringWriter();
+
+        var summary = new JsonlBatchRunner(new FakeCarrierScanner(), ScanKind.All).Run(new MemoryStream(input), new StringWriter(), err);
+
+        Assert.Equal((1L, 0L), (summary.Records, summary.BadLines));
+    }
 }

@@ -92,19 +92,6 @@ public class PipelockCliTests
     }
 
     [Fact]
-    public void UnwiredScanner_ScanFailsClosedExitTwo()
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-
-        int exit = PipelockCli.Run(["check", "--text", "x"], new CliEnvironment(o, e, ScanServices.CreateScanner));
-
-        Assert.Equal(2, exit);
-        Assert.Contains("not wired", e.ToString());
-        Assert.DoesNotContain("clean", o.ToString());
-    }
-
-    [Fact]
     public void Run_ScannerOverload_UsesGivenScanner()
     {
         var scanner = new FakeCarrierScanner();
