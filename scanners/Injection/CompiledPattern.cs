@@ -12,7 +12,7 @@ internal sealed class CompiledPattern
     private static readonly string AsciiNonBoundary = Re2Regex.Translate(@"\B");
 
     /// <summary>Match timeout of built-in patterns on the backtracking engine (they have no nested unbounded quantifiers).</summary>
-    public static readonly TimeSpan BuiltInTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan BuiltInTimeout = TimeSpan.FromSeconds(5);
 
     public CompiledPattern(string name, string source, bool builtIn)
     {

@@ -6,6 +6,9 @@ namespace Pipelock.Scanners.Normalize;
 internal interface IRuneMap
 {
     static abstract int Map(int cp);
+
+    /// <summary>True when the map leaves printable ASCII (U+0020..U+007E) alone, so ASCII runs can be skipped with a vector scan.</summary>
+    static virtual bool KeepsPrintableAscii => true;
 }
 
 /// <summary>
@@ -19,6 +22,12 @@ internal static class RuneMapper
         int i = 0;
         for (; i < s.Length;)
         {
+            if (TMap.KeepsPrintableAscii)
+            {
+                int skip = s.AsSpan(i).IndexOfAnyExceptInRange(' ', '~');
+                if (skip < 0) { i = s.Length; break; }
+                i += skip;
+            }
             char c = s[i];
             if (!char.IsSurrogate(c))
             {
@@ -37,6 +46,15 @@ internal static class RuneMapper
         int w = i;
         while (i < s.Length)
         {
+            if (TMap.KeepsPrintableAscii)
+            {
+                int skip = s.AsSpan(i).IndexOfAnyExceptInRange(' ', '~');
+                if (skip < 0) skip = s.Length - i;
+                s.AsSpan(i, skip).CopyTo(dst[w..]);
+                w += skip;
+                i += skip;
+                if (i >= s.Length) break;
+            }
             Rune.DecodeFromUtf16(s.AsSpan(i), out var rune, out int used);
             i += used;
             int m = TMap.Map(rune.Value);

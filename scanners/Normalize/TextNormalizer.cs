@@ -178,6 +178,8 @@ public static class TextNormalizer
 
     private readonly struct Leet : IRuneMap
     {
+        public static bool KeepsPrintableAscii => false;
+
         public static int Map(int cp) => cp switch
         {
             '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', '@' => 'a', '$' => 's', _ => cp,
@@ -186,6 +188,8 @@ public static class TextNormalizer
 
     private readonly struct Vowels : IRuneMap
     {
+        public static bool KeepsPrintableAscii => false;
+
         public static int Map(int cp) => cp switch
         {
             'e' or 'i' or 'o' or 'u' => 'a', 'E' or 'I' or 'O' or 'U' => 'A', _ => cp,
@@ -194,6 +198,8 @@ public static class TextNormalizer
 
     private readonly struct PolicyCyrillic : IRuneMap
     {
+        public static bool KeepsPrintableAscii => true;
+
         public static int Map(int cp) => cp switch { 0x0443 => 'u', 0x0432 => 'b', 0x043D => 'n', _ => cp };
     }
 }

@@ -21,22 +21,45 @@ internal static class UnicodeNormalizer
     private static string Run(string s, bool compat, bool compose)
     {
         // Below U+00A0 nothing decomposes, composes or reorders (U+00A0 itself is NBSP, compat-decomposed).
-        if (s.AsSpan().IndexOfAnyExceptInRange('\0', '\u009F') < 0) return s;
+        int first = s.AsSpan().IndexOfAnyExceptInRange('\0', '\u009F');
+        if (first < 0) return s;
 
-        // A full decomposition is at most 18 code points per input code point (U+FDFA); grow on demand instead.
-        int[] buf = ArrayPool<int>.Shared.Rent(Math.Max(16, s.Length * 2));
+        // Only the stretches around non-ASCII text go through the code-point pipeline; ASCII runs are copied.
+        // A boundary before a character below U+00A0 is safe: such a character is a starter that never composes
+        // with what precedes it. The last character of an ASCII run stays with the following stretch because a
+        // combining mark after it may compose with it ("e" + U+0301).
+        int[] buf = ArrayPool<int>.Shared.Rent(64);
+        var sb = new StringBuilder(s.Length + 16);
         try
         {
-            int n = 0;
-            for (int i = 0; i < s.Length;)
+            int pos = 0;
+            while (pos < s.Length)
             {
-                Rune.DecodeFromUtf16(s.AsSpan(i), out var rune, out int used);
-                i += used;
-                Decompose(rune.Value, compat, ref buf, ref n);
+                int rel = s.AsSpan(pos).IndexOfAnyExceptInRange('\0', '\u009F');
+                if (rel < 0) { sb.Append(s, pos, s.Length - pos); break; }
+                int stretchStart = pos + rel > pos ? pos + rel - 1 : pos;
+                sb.Append(s, pos, stretchStart - pos);
+                int end = pos + rel;
+                int asciiAfter = s.AsSpan(end).IndexOfAnyInRange('\0', '\u009F');
+                end = asciiAfter < 0 ? s.Length : end + asciiAfter;
+
+                int n = 0;
+                for (int i = stretchStart; i < end;)
+                {
+                    Rune.DecodeFromUtf16(s.AsSpan(i, end - i), out var rune, out int used);
+                    i += used;
+                    Decompose(rune.Value, compat, ref buf, ref n);
+                }
+                ReorderMarks(buf.AsSpan(0, n));
+                if (compose) n = Compose(buf.AsSpan(0, n));
+                foreach (int cp in buf.AsSpan(0, n))
+                {
+                    if (cp <= 0xFFFF) sb.Append((char)cp);
+                    else sb.Append(char.ConvertFromUtf32(cp));
+                }
+                pos = end;
             }
-            ReorderMarks(buf.AsSpan(0, n));
-            if (compose) n = Compose(buf.AsSpan(0, n));
-            return Encode(s, buf.AsSpan(0, n));
+            return sb.Length == s.Length && sb.Equals(s.AsSpan()) ? s : sb.ToString();
         }
         finally
         {
@@ -145,31 +168,5 @@ internal static class UnicodeNormalizer
             return a + (b - TBase);
         int idx = UnicodeTables.CompKeys.BinarySearch(((long)a << 21) | (uint)b);
         return idx >= 0 ? UnicodeTables.CompValues[idx] : -1;
-    }
-
-    private static string Encode(string original, ReadOnlySpan<int> cps)
-    {
-        int len = 0;
-        foreach (int cp in cps) len += cp > 0xFFFF ? 2 : 1;
-        if (len == original.Length && SameAs(original, cps)) return original;
-        var chars = len <= 512 ? stackalloc char[len] : new char[len];
-        int w = 0;
-        foreach (int cp in cps) w += new Rune(cp).EncodeToUtf16(chars[w..]);
-        return new string(chars);
-    }
-
-    private static bool SameAs(string s, ReadOnlySpan<int> cps)
-    {
-        int i = 0;
-        foreach (int cp in cps)
-        {
-            if (cp > 0xFFFF)
-            {
-                if (i + 1 >= s.Length || !char.IsSurrogatePair(s[i], s[i + 1]) || char.ConvertToUtf32(s[i], s[i + 1]) != cp) return false;
-                i += 2;
-            }
-            else if (s[i++] != cp) return false;
-        }
-        return true;
     }
 }

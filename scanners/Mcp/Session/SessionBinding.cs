@@ -6,8 +6,8 @@ namespace Pipelock.Scanners.Mcp.Session;
 
 /// <summary>
 /// Session binding (catalogue §3.6): the first tools/list a session sees pins its tool inventory; every tools/call
-/// must name a pinned tool. Later lists do not widen the pin (a server adding a tool mid-session is reported, not
-/// trusted). Callers pin only after the list passed tool scanning, so a blocked list never becomes the baseline.
+/// must name a pinned tool. Later lists do not widen the pin unless <see cref="SessionBindingOptions.TrustToolsAddedLater"/>
+/// (a server adding a tool mid-session is reported, not trusted). Callers pin only after the list passed tool scanning, so a blocked list never becomes the baseline.
 /// Thread-safe; sessions are bounded (LRU).
 /// </summary>
 public sealed class SessionBinding
@@ -53,7 +53,11 @@ public sealed class SessionBinding
                 _sessions.GetOrAdd(sessionKey, _ => new HashSet<string>(toolNames.Take(ToolDefinitions.MaxTools), StringComparer.Ordinal));
                 return [];
             }
-            return toolNames.Where(n => !known.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+            var added = toolNames.Where(n => !known.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+            if (_options.TrustToolsAddedLater)
+                foreach (var n in added)
+                    if (known.Count < ToolDefinitions.MaxTools) known.Add(n);
+            return added;
         }
     }
 

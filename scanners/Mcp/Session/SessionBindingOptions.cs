@@ -9,6 +9,13 @@ public sealed record SessionBindingOptions
     public ScanAction UnknownToolAction { get; init; } = ScanAction.Warn;
     public ScanAction NoBaselineAction { get; init; } = ScanAction.Warn;
 
+    /// <summary>
+    /// false (default): the first inventory stays pinned and later-added tools remain unknown. true: Pipelock's
+    /// behaviour, later-added tools are reported by <see cref="SessionBinding.RecordToolsList"/> and then accepted
+    /// (for servers that grow their tool list with <c>notifications/tools/list_changed</c>).
+    /// </summary>
+    public bool TrustToolsAddedLater { get; init; }
+
     /// <summary>Sessions kept at once (least recently used evicted).</summary>
     public int MaxSessions { get; init; } = 10_000;
 

@@ -15,6 +15,9 @@ public sealed class ToolDriftTracker
 {
     public const int DefaultCapacity = 10_000;
 
+    /// <summary>Descriptions kept for the diff summary are cut here (memory bound: 10 000 tools × this).</summary>
+    public const int MaxStoredDescription = 16 * 1024;
+
     private readonly int _capacity;
     private readonly Dictionary<string, Baseline> _baselines = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -45,7 +48,7 @@ public sealed class ToolDriftTracker
             var drift = ObserveTool(tool);
             if (drift is null) continue;
             (found ??= []).Add(new Finding(ScannerNames.ToolDrift, "Tool Definition Drift", Severity.High, action,
-                Redaction.Excerpt(drift.Name + ": " + drift.Summary, 200))
+                Redaction.Excerpt(drift.Name + ": " + drift.Summary, 300))
             {
                 Location = "tools[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]",
             });
@@ -61,7 +64,7 @@ public sealed class ToolDriftTracker
         var description = tool.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
         tool.TryGetProperty("inputSchema", out var schema);
         var hash = Hash(description, schema);
-        var current = new Baseline(hash, description.Length, ParamSet(schema));
+        var current = new Baseline(hash, description.Length > MaxStoredDescription ? description[..MaxStoredDescription] : description, ParamSet(schema));
 
         lock (_gate)
         {
@@ -99,21 +102,32 @@ public sealed class ToolDriftTracker
         return set;
     }
 
+    /// <summary>Pipelock's diff summary wording (description grew/shrank/changed, the added tail, parameters added/removed).</summary>
     private static string Summarize(Baseline before, Baseline after)
     {
         var parts = new List<string>();
-        int delta = after.DescriptionLength - before.DescriptionLength;
-        if (delta > 0) parts.Add($"description grew by {delta} chars");
-        else if (delta < 0) parts.Add($"description shrank by {-delta} chars");
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (!string.Equals(before.Description, after.Description, StringComparison.Ordinal))
+        {
+            int prev = before.Description.Length, now = after.Description.Length;
+            if (now > prev)
+            {
+                parts.Add(string.Format(inv, "description grew from {0} to {1} chars (+{2})", prev, now, now - prev));
+                // The tail an attacker appended is what a reviewer needs to see; tool text is not secret.
+                parts.Add("added: \"" + Redaction.Excerpt(after.Description.AsSpan(prev), 200) + "\"");
+            }
+            else if (now < prev) parts.Add(string.Format(inv, "description shrank from {0} to {1} chars (-{2})", prev, now, prev - now));
+            else parts.Add(string.Format(inv, "description changed ({0} chars)", now));
+        }
         var added = after.Params.Except(before.Params).Order(StringComparer.Ordinal).ToList();
         var removed = before.Params.Except(after.Params).Order(StringComparer.Ordinal).ToList();
-        if (added.Count > 0) parts.Add("params added: " + string.Join(", ", added.Take(10)));
-        if (removed.Count > 0) parts.Add("params removed: " + string.Join(", ", removed.Take(10)));
-        if (parts.Count == 0) parts.Add(delta == 0 ? "definition changed (same length)" : "definition changed");
+        if (added.Count > 0) parts.Add("parameters added: [" + string.Join(" ", added.Take(20)) + "]");
+        if (removed.Count > 0) parts.Add("parameters removed: [" + string.Join(" ", removed.Take(20)) + "]");
+        if (parts.Count == 0) parts.Add("input schema changed");
         return string.Join("; ", parts);
     }
 
-    private sealed record Baseline(string Hash, int DescriptionLength, HashSet<string> Params);
+    private sealed record Baseline(string Hash, string Description, HashSet<string> Params);
 }
 
 /// <summary>A detected rug-pull: which tool, the baseline and current hashes, and what changed.</summary>

@@ -25,7 +25,7 @@ public sealed class ToolPoisonRule
         Severity = severity;
         Target = target;
         Pattern = pattern;
-        Regex = McpRegex.Compile(pattern);
+        Regex = Text.Re2Regex.Compile(pattern, ignoreCase: true);
         Keywords = keywords;
     }
 

@@ -14,7 +14,7 @@ namespace Pipelock.Scanners.Tests.Mcp;
 /// </summary>
 public class McpSessionFlowTests
 {
-    private const string Tools = """{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"get_accounts","description":"List the user's accounts with balances.","inputSchema":{"type":"object","properties":{"include_balance_series":{"type":"boolean"}}}},{"name":"read_file","description":"Reads a file."},{"name":"run_shell","description":"Runs a shell command."}]}}""";
+    private const string Tools = """{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"get_accounts","description":"List the user's accounts with balances.","inputSchema":{"type":"object","properties":{"include_balance_series":{"type":"boolean"}}}},{"name":"read_file","description":"Reads a file."},{"name":"run_shell","description":"Starts the given program with arguments."}]}}""";
 
     private readonly RequestTracker _tracker = new();
     private readonly ToolPoisoningScanner _tools = new(ToolScanOptions.AutoEnabled, new FakeInjection());

@@ -48,6 +48,15 @@ public class SessionBindingTests
     }
 
     [Fact]
+    public void RecordToolsList_TrustToolsAddedLater_ReportedThenAccepted()
+    {
+        var b = new SessionBinding(On with { TrustToolsAddedLater = true });
+        b.RecordToolNames("s1", ["a"]);
+        Assert.Equal(["b"], b.RecordToolNames("s1", ["a", "b"]));
+        Assert.True(b.CheckToolName("s1", "b").IsClean);
+    }
+
+    [Fact]
     public void Sessions_Isolated_AndBounded()
     {
         var b = new SessionBinding(On with { MaxSessions = 2 });
