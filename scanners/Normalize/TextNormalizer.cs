@@ -15,17 +15,22 @@ public static class TextNormalizer
     /// <summary>Stacked combining marks at or above this count are "Zalgo" text (Pipelock's ZalgoSuspiciousThreshold).</summary>
     public const int ZalgoThreshold = 3;
 
-    // Printable ASCII plus TAB/LF/CR: the pipelines that keep whitespace controls leave such text unchanged.
-    private static readonly SearchValues<char> AsciiTextWithWhitespace =
-        SearchValues.Create("\t\n\r !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
-
     private static readonly SearchValues<char> LeetChars = SearchValues.Create("013457@$");
 
     /// <summary>Printable ASCII only (0x20..0x7E).</summary>
     internal static bool IsPrintableAscii(ReadOnlySpan<char> s) => s.IndexOfAnyExceptInRange(' ', '~') < 0;
 
-    /// <summary>Printable ASCII plus TAB, LF, CR.</summary>
-    internal static bool IsAsciiText(ReadOnlySpan<char> s) => s.IndexOfAnyExcept(AsciiTextWithWhitespace) < 0;
+    /// <summary>Printable ASCII plus TAB, LF, CR (vectorised range scan, stepping over whitespace controls).</summary>
+    internal static bool IsAsciiText(ReadOnlySpan<char> s)
+    {
+        while (true)
+        {
+            int i = s.IndexOfAnyExceptInRange(' ', '~');
+            if (i < 0) return true;
+            if (s[i] is not ('\t' or '\n' or '\r')) return false;
+            s = s[(i + 1)..];
+        }
+    }
 
     /// <summary>DLP: strip control + invisible, strip exotic whitespace, NFKC, confusables to ASCII, strip combining marks.</summary>
     public static string ForDlp(string s)

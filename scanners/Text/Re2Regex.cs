@@ -5,8 +5,12 @@ namespace Pipelock.Scanners.Text;
 
 /// <summary>
 /// Compiles Go/RE2 patterns for .NET with RE2's meaning kept:
-/// <c>\d \w \s \b</c> are ASCII-only in RE2 but Unicode in .NET, so they are rewritten to ASCII classes
+/// <c>\d \w \s</c> are ASCII-only in RE2 but Unicode in .NET, so they are rewritten to ASCII classes
 /// (otherwise Arabic-Indic digits or Cyrillic letters would create matches Pipelock never had).
+/// <c>\b</c> stays .NET's: an exact ASCII boundary needs lookarounds, which would force every such pattern onto the
+/// backtracking engine (measured: timeouts on obfuscated shell input). The two agree on ASCII text, and every scanner
+/// matches normalised text (confusables folded to ASCII, marks stripped), so they differ only beside non-ASCII letters
+/// that survive normalisation (e.g. CJK), where .NET sees no boundary and RE2 does.
 /// RE2 never backtracks; we use <see cref="RegexOptions.NonBacktracking"/> when the pattern allows it
 /// (it rejects lookarounds and backreferences, which RE2 rejects too) so matching stays linear.
 /// Results are cached per (pattern, options): patterns are compiled once.
@@ -62,8 +66,6 @@ public static class Re2Regex
                     case 'W': sb.Append(inClass ? @"\x00-/:-@\[-\^`\{-\uFFFF" : "[^0-9A-Za-z_]"); break;
                     case 's': sb.Append(inClass ? @"\t\n\f\r " : @"[\t\n\f\r ]"); break;
                     case 'S': sb.Append(inClass ? @"\x00-\x08\x0B\x0E-\x1F!-\uFFFF" : @"[^\t\n\f\r ]"); break;
-                    case 'b' when !inClass: sb.Append(@"(?:(?<=[0-9A-Za-z_])(?![0-9A-Za-z_])|(?<![0-9A-Za-z_])(?=[0-9A-Za-z_]))"); break;
-                    case 'B' when !inClass: sb.Append(@"(?:(?<=[0-9A-Za-z_])(?=[0-9A-Za-z_])|(?<![0-9A-Za-z_])(?![0-9A-Za-z_]))"); break;
                     case 'z': sb.Append(@"\z"); break;
                     default: sb.Append('\\').Append(n); break;
                 }

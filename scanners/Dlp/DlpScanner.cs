@@ -1,0 +1,194 @@
+using System.Collections.Immutable;
+using Pipelock.Scanners.Normalize;
+using Pipelock.Scanners.Verdicts;
+
+namespace Pipelock.Scanners.Dlp;
+
+/// <summary>
+/// Text DLP (Pipelock's <c>ScanTextForDLP</c>, catalogue §1.6) plus the extended detectors. Construct once per
+/// configuration (regexes compile once; env secrets are read at construction, as Pipelock does) and share: the
+/// scanner is immutable and thread-safe.
+/// </summary>
+public sealed class DlpScanner : IDlpScanner
+{
+    public const string EnvLeakRule = "Environment Variable Leak";
+    public const string FileLeakRule = "Known Secret Leak";
+
+    /// <summary>Decoded characters one ScanText may produce across all layers (bounds huge base64 blobs).</summary>
+    private const int DecodeBudget = 1 << 20;
+
+    private readonly DlpOptions _options;
+    private readonly PatternSet _core;
+    private readonly PatternSet _main;
+    private readonly KnownSecrets _known;
+    private readonly SeedPhraseDetector? _seed;
+
+    public DlpScanner(DlpOptions? options = null, IEnvironmentSource? environment = null)
+    {
+        _options = options ?? new DlpOptions();
+        _core = new PatternSet(DlpPatterns.Core);
+        var coreNames = DlpPatterns.Core.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var main = new List<DlpPattern>();
+        if (_options.IncludeDefaults) main.AddRange(DlpPatterns.Defaults.Where(p => !coreNames.Contains(p.Name)));
+        main.AddRange(_options.Patterns);
+        if (_options.IncludeExtended)
+        {
+            main.AddRange(ProviderPatterns.Prefixed);
+            main.AddRange(ContextPatterns.All);
+            main.AddRange(SpecialPatterns.All);
+        }
+        _main = new PatternSet(main);
+
+        var known = new List<(string, string, string, Severity, string)>();
+        if (_options.ScanEnv)
+            foreach (var (_, value) in EnvSecrets.Extract(environment ?? ProcessEnvironmentSource.Instance, _options.MinEnvSecretLength))
+                known.Add((value, ScannerNames.Dlp, EnvLeakRule, Severity.Critical, "env"));
+        foreach (var s in _options.FileSecrets)
+            if (s.Length >= _options.MinEnvSecretLength) known.Add((s, ScannerNames.Dlp, FileLeakRule, Severity.Critical, "file"));
+        foreach (var c in _options.CanaryTokens)
+            if (!string.IsNullOrEmpty(c.Value)) known.Add((c.Value, ScannerNames.Canary, "Canary Token: " + c.Name, Severity.Critical, "canary"));
+        _known = new KnownSecrets(known);
+        _seed = _options.SeedPhraseDetection ? new SeedPhraseDetector(_options.SeedPhraseMinWords, _options.SeedPhraseVerifyChecksum) : null;
+    }
+
+    public DlpOptions Options => _options;
+
+    /// <inheritdoc />
+    public Verdict ScanText(string text, string? destinationHost = null)
+    {
+        if (string.IsNullOrEmpty(text)) return Verdict.Clean;
+        var norm = TextNormalizer.ForDlp(text);
+        var lines = LinePreserving(text, norm);
+        var findings = new List<Finding>();
+
+        // Layers (URL-decoded, dot-collapsed, decoded runs up to depth 3) are computed once and shared by all passes.
+        var layers = Layers(norm, lines);
+
+        // 1) Core floor: a hit is final.
+        MatchCore(norm, null, findings);
+        foreach (var (t, tag) in layers) MatchCore(t, tag, findings);
+        if (findings.Count > 0) return Dedup(findings);
+
+        // 2) Seed phrases, before regex DLP so they win attribution.
+        if (_seed is not null)
+        {
+            var f = _seed.Detect(lines);
+            if (f is null)
+                foreach (var (t, tag) in layers)
+                    if ((f = _seed.Detect(t, tag)) is not null) break;
+            if (f is not null) findings.Add(f);
+        }
+
+        // 3) Patterns, extended detectors, known secrets and canaries on the text and every layer.
+        MatchAll(norm, lines, destinationHost, null, findings);
+        foreach (var (t, tag) in layers) MatchAll(t, t, destinationHost, tag, findings);
+        return Dedup(findings);
+    }
+
+    /// <inheritdoc />
+    public Verdict MatchTarget(string text, string? destinationHost = null, string? encoding = null)
+    {
+        if (string.IsNullOrEmpty(text)) return Verdict.Clean;
+        var norm = TextNormalizer.ForDlp(text);
+        var findings = new List<Finding>();
+        MatchCore(norm, encoding, findings);
+        if (findings.Count > 0) return Dedup(findings);
+        MatchAll(norm, LinePreserving(text, norm), destinationHost, encoding, findings);
+        return Dedup(findings);
+    }
+
+    private void MatchCore(string text, string? tag, List<Finding> sink)
+    {
+        var f = TextFeatures.Of(text);
+        Span<bool> sel = stackalloc bool[_core.Count];
+        if (_core.Select(text, f, sel)) _core.Match(text, sel, host: null, tag, tag is null, sink);
+    }
+
+    private void MatchAll(string norm, string lines, string? host, string? tag, List<Finding> sink)
+    {
+        var f = TextFeatures.Of(norm);
+        Span<bool> sel = _main.Count <= 1024 ? stackalloc bool[_main.Count] : new bool[_main.Count];
+        if (_main.Select(norm, f, sel)) _main.Match(norm, sel, host, tag, tag is null, sink);
+        if (!ReferenceEquals(lines, norm))
+        {
+            // Line-preserving view for rules whose value ends at a line break (assignments, XML values).
+            sel.Clear();
+            var fl = TextFeatures.Of(lines);
+            if (_main.Select(lines, fl, sel)) _main.Match(lines, sel, host, tag, tag is null, sink);
+        }
+        if (_options.IncludeExtended)
+        {
+            AssignmentDetector.Scan(lines, sink, tag);
+            if (f.MaxRun >= 64) PemBodyDetector.Scan(lines, sink, tag);
+        }
+        if (!_known.IsEmpty) _known.Scan(norm, sink, tag);
+    }
+
+    /// <summary>URL-decoded text, dot-collapsed dotted tokens and decoded runs, recursively to MaxDecodeDepth.</summary>
+    private List<(string Text, string Tag)> Layers(string norm, string lines)
+    {
+        var result = new List<(string, string)>();
+        var decoder = new LayerDecoder(DecodeBudget);
+        var collapsed = DotCollapse(norm);
+        if (collapsed is not null) result.Add((collapsed, "subdomain"));
+
+        var frontier = new List<(string Text, string Tag)> { (lines, "") };
+        for (int depth = 0; depth < _options.MaxDecodeDepth && frontier.Count > 0 && !decoder.Exhausted; depth++)
+        {
+            var next = new List<(string, string)>();
+            foreach (var (t, tag) in frontier)
+            {
+                var found = new List<(string Text, string Tag)>();
+                decoder.Decode(t, found);
+                foreach (var (d, dtag) in found)
+                {
+                    var nd = TextNormalizer.ForDlp(d);
+                    var outer = tag.Length == 0 ? dtag : tag;     // report the outermost encoding, as Pipelock does
+                    result.Add((nd, outer));
+                    next.Add((nd, outer));
+                }
+            }
+            frontier = next;
+        }
+        return result;
+    }
+
+    /// <summary>Dotted tokens with the dots removed ("sk-ant.AABB.CCDD.evil.com" → "sk-antAABBCCDDevilcom"), or null.</summary>
+    private static string? DotCollapse(string s)
+    {
+        if (!s.Contains('.')) return null;
+        System.Text.StringBuilder? sb = null;
+        int i = 0;
+        while (i < s.Length)
+        {
+            if (!IsDotToken(s[i])) { i++; continue; }
+            int start = i, dots = 0;
+            while (i < s.Length && IsDotToken(s[i])) { if (s[i] == '.') dots++; i++; }
+            if (dots == 0 || i - start < 10) continue;
+            sb ??= new System.Text.StringBuilder();
+            if (sb.Length > 0) sb.Append(' ');
+            foreach (char c in s.AsSpan(start, i - start)) if (c != '.') sb.Append(c);
+            if (sb.Length > DecodeBudget) break;
+        }
+        return sb?.ToString();
+    }
+
+    private static bool IsDotToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';
+
+    /// <summary>ForDlp strips CR/LF/TAB (joining lines, as Pipelock does); this view keeps them as spaces.</summary>
+    private static string LinePreserving(string text, string norm)
+    {
+        if (text.AsSpan().IndexOfAny('\n', '\r', '\t') < 0) return norm;
+        return TextNormalizer.ForDlp(text.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' '));
+    }
+
+    private static Verdict Dedup(List<Finding> findings)
+    {
+        if (findings.Count == 0) return Verdict.Clean;
+        var seen = new HashSet<(string, string, string?)>();
+        var b = ImmutableArray.CreateBuilder<Finding>(findings.Count);
+        foreach (var f in findings)
+            if (seen.Add((f.Scanner, f.Rule, f.Encoding))) b.Add(f);
+        return new Verdict(b.ToImmutable());
+    }
+}
