@@ -70,8 +70,10 @@ internal static class UrlCodec
         int rounds = Math.Clamp(16_000_000 / Math.Max(1, s.Length), 1, MaxDecodeRounds);
         for (int i = 0; i < rounds; i++)
         {
-            if (s.AsSpan().IndexOfAny('%', '+') < 0) break;
-            var d = Decode(s, plusIsSpace: true);
+            // Only the wire form's '+' means space; a '+' that came out of "%2B" is data (base64), so later rounds keep it.
+            bool plus = i == 0;
+            if ((plus ? s.AsSpan().IndexOfAny('%', '+') : s.IndexOf('%')) < 0) break;
+            var d = Decode(s, plusIsSpace: plus);
             if (d == s) break;
             s = d;
         }

@@ -68,7 +68,8 @@ internal static class UrlDlpCheck
         for (int i = 0; i < firstLevel; i++) TokenDecoders.Decode(decoded[i].Text, decoded);
 
         bool seeds = HasSeedCandidate(url, query, decodedPath);
-        if (decoded.Count == 0 && query is not { Count: >= 3 } && !seeds) return Relabel(plain);
+        bool context = HasCredentialLengthValue(query);
+        if (decoded.Count == 0 && query is not { Count: >= 3 } && !seeds && !context) return Relabel(plain);
 
         var parts = new List<Verdict>(4) { plain };
         foreach (var enc in Encodings)
@@ -78,6 +79,9 @@ internal static class UrlDlpCheck
             if (joined is not null) parts.Add(dlp.MatchTarget(joined, host, enc));
         }
         if (query is { Count: >= 3 }) Subsequences(dlp, query, host, parts);
+        // Context detectors (keyword = value assignments, split secrets) live in the text pipeline only; a query is
+        // a list of assignments, so it gets one text scan when some value is long enough to be a credential.
+        if (context && !seeds) parts.Add(dlp.ScanText(QueryAsText(query!), host));
         if (seeds) SeedPhrases(dlp, url, query, iterPath: decodedPath, host, parts);
         decoded.Clear();
         return Relabel(Verdict.Combine(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(parts)));
@@ -95,6 +99,28 @@ internal static class UrlDlpCheck
         if (query is not null) foreach (var p in query) { words += CountWords(p.Value); if (words >= SeedMinWords) return true; }
         if (url.Ip is null) words += CountWords(url.Host);
         return words >= SeedMinWords;
+    }
+
+    private const int MinCredentialValue = 16;
+
+    private static bool HasCredentialLengthValue(List<QueryParam>? query)
+    {
+        if (query is null) return false;
+        foreach (var p in query) if (p.Value.Length >= MinCredentialValue) return true;
+        return false;
+    }
+
+    /// <summary>"k=v" lines in wire order (decoded), the shape assignment detectors expect.</summary>
+    private static string QueryAsText(List<QueryParam> query)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var p in query)
+        {
+            if (sb.Length > 0) sb.Append('\n');
+            if (p.Key.Length > 0) sb.Append(p.Key).Append('=');
+            sb.Append(p.Value);
+        }
+        return sb.ToString();
     }
 
     private static void AddConcatenation(TargetJoiner j, List<QueryParam> query)

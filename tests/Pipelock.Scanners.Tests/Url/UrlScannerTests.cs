@@ -224,6 +224,17 @@ public sealed class UrlScannerTests
         Assert.Contains(v.Findings, f => f.Scanner == ScannerNames.Dlp && f.Encoding == encoding);
     }
 
+    [Fact]
+    public void ScanStatic_Base64WithEscapedPlus_PlusKeptAsData()
+    {
+        // "%2B" decodes to a literal '+' (base64 data); only the wire form's '+' means space.
+        // 0xFB 0xEF 0xBE encode to "++++": the token is guaranteed to carry '+'.
+        var b64 = Convert.ToBase64String([0xFB, 0xEF, 0xBE, .. System.Text.Encoding.UTF8.GetBytes(" k=" + TestSecrets.Aws())]);
+        Assert.StartsWith("++++", b64, StringComparison.Ordinal);
+        var v = Scanner().ScanStatic($"https://example.com/?d={Uri.EscapeDataString(Uri.EscapeDataString(b64))}");
+        Assert.Contains(v.Findings, f => f.Scanner == ScannerNames.Dlp && f.Encoding == "base64");
+    }
+
     private static string Base32(byte[] data)
     {
         const string A = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
