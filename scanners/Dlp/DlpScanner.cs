@@ -1,3 +1,4 @@
+using Pipelock.Scanners.Text;
 using System.Collections.Immutable;
 using Pipelock.Scanners.Normalize;
 using Pipelock.Scanners.Verdicts;
@@ -30,6 +31,9 @@ public sealed class DlpScanner : IDlpScanner
         var coreNames = DlpPatterns.Core.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var main = new List<DlpPattern>();
         if (_options.IncludeDefaults) main.AddRange(DlpPatterns.Defaults.Where(p => !coreNames.Contains(p.Name)));
+        // Regexes compile lazily (CompiledPattern), so a bad user pattern is rejected here rather than mid-scan.
+        foreach (var p in _options.Patterns)
+            if (Re2Regex.Validate(p.Regex) is { } error) throw new ArgumentException($"dlp pattern '{p.Name}': {error}", nameof(options));
         main.AddRange(_options.Patterns);
         if (_options.IncludeExtended)
         {
