@@ -36,7 +36,7 @@ done
 
 # Sum the per-project summary lines: "Passed!  - Failed:     0, Passed:    40, Skipped:     0, Total:    40, ..."
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | awk -F'[:,]' '
-  { for (i = 1; i < NF; i++) { k=$i; gsub(/[^A-Za-z]/, "", k); v=$(i+1); gsub(/[^0-9]/, "", v);
+  { for (i = 1; i < NF; i++) { n=split($i, w, /[^A-Za-z]+/); k=w[n]; if (k=="" && n>1) k=w[n-1]; v=$(i+1); gsub(/[^0-9]/, "", v);
       if (k=="Failed") f+=v; else if (k=="Passed") p+=v; else if (k=="Skipped") s+=v } }
   END { printf "%d %d %d\n", p, f, s }')
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then echo "error: no test ran" >&2; status=1; fi

@@ -43,8 +43,14 @@ internal sealed class PatternSet
         }) ?? 0;
         if (found >= MaxKeywordHits && hits is not null)
         {
-            // Keyword flood (padding to push a secret past the hit cap): every keyword rule scans the rest of the text.
-            foreach (var l in hits.Values) l.Add(int.MaxValue);
+            // Keyword flood (padding to push a secret past the hit cap): every keyword rule scans the rest of the text,
+            // including rules whose keyword lies beyond the cap and so was never recorded.
+            foreach (var cp in _patterns)
+            {
+                if (cp.Keywords.Length == 0) continue;
+                if (!hits.TryGetValue(cp.Index, out var l)) hits[cp.Index] = l = [];
+                l.Add(int.MaxValue);
+            }
         }
         if (hits is not null)
             foreach (var (p, positions) in hits.OrderBy(h => h.Key))
@@ -52,7 +58,8 @@ internal sealed class PatternSet
                 var cp = _patterns[p];
                 if (cp.Pattern.NearChar != '\0')
                 {
-                    positions.RemoveAll(pos => text.AsSpan(pos, Math.Min(256, text.Length - pos)).IndexOf(cp.Pattern.NearChar) < 0);
+                    // int.MaxValue is the keyword-flood marker (scan the rest of the text): it must survive the proximity filter.
+                    positions.RemoveAll(pos => pos != int.MaxValue && text.AsSpan(pos, Math.Min(256, text.Length - pos)).IndexOf(cp.Pattern.NearChar) < 0);
                     if (positions.Count == 0) continue;
                 }
                 RunRule(cp, text, KeywordWindows(text, positions), host, tag, sink, skipNames);
