@@ -3,7 +3,7 @@
 
 Recall (malicious records flagged) and false-positive rate (benign records flagged) are reported per file,
 per source and per category. Records are streamed to pipelock on stdin; nothing from the corpora is written
-into the repository except counts and ids of misses are NOT printed either (ids only go to --misses, a local file).
+into the repository but counts; ids of misses go only to --misses, a local file.
 
 Usage: detection_report.py --pipelock PATH [--corpora DIR] [--out docs/detection.md] [--misses FILE]
 """
@@ -80,6 +80,14 @@ def run_pipelock(pipelock, kind, items):
         flagged[r["id"]] = r
     return flagged, elapsed, len(payload.encode())
 
+# (label, corpus file, benign categories left out of the FPR, recall target or None, FPR target)
+TARGETS = [
+    ("DLP (secrets)", "secrets.jsonl.gz", (), 0.97, 0.005),
+    ("tool poisoning (mcp_tools)", "mcp_tools.jsonl.gz", (), 0.95, 0.02),
+    ("shell (everyday benign; admin-destructive below)", "shell.jsonl.gz", ("shell/benign/admin-destructive",), 0.90, 0.03),
+    ("injection (benign texts)", "injection.jsonl.gz", (), None, 0.01),
+]
+
 def pct(n, d):
     return f"{100.0 * n / d:.1f}%" if d else "–"
 
@@ -140,8 +148,23 @@ def main():
              "would meet it in (`where`). Recall = malicious records flagged; FPR = benign records flagged. "
              "A record counts as flagged when any finding (enforced or warn) is reported.", "",
              "Targets (dev set): DLP recall ≥ 97 % at FPR ≤ 0.5 %; tool poisoning recall ≥ 95 % at FPR ≤ 2 %; "
-             "shell recall ≥ 90 % at FPR ≤ 3 % (admin-destructive reported separately); injection FPR ≤ 1 %.", "",
-             "## Per file", "", "| file | malicious | recall | benign | FPR |", "|---|---|---|---|---|"]
+             "shell recall ≥ 90 % at FPR ≤ 3 % (admin-destructive reported separately); injection FPR ≤ 1 %.", ""]
+    lines += ["## Against the targets", "", "| target | recall | FPR | met |", "|---|---|---|---|"]
+    for name, fname, exclude_benign, rmin, fmax in TARGETS:
+        t = Tally()
+        for (f, cat), tally in per_cat.items():
+            if f != fname:
+                continue
+            t.tp += tally.tp; t.fn += tally.fn
+            if cat not in exclude_benign:
+                t.fp += tally.fp; t.tn += tally.tn
+        m, b = t.tp + t.fn, t.fp + t.tn
+        rec = t.tp / m if m else 1.0
+        fpr = t.fp / b if b else 0.0
+        ok = (rmin is None or rec >= rmin) and fpr <= fmax
+        goal = f"(≥ {rmin * 100:g} %)" if rmin is not None else "(reported)"
+        lines.append(f"| {name} | {pct(t.tp, m)} {goal} | {pct(t.fp, b)} (≤ {fmax * 100:g} %) | {'yes' if ok else 'NO'} |")
+    lines += ["", "## Per file", "", "| file | malicious | recall | benign | FPR |", "|---|---|---|---|---|"]
     lines += [per_file[n].row(n) for n in sorted(per_file)]
     lines += ["", "## Per source", "", "| file / source | malicious | recall | benign | FPR |", "|---|---|---|---|---|"]
     lines += [per_source[k].row(f"{k[0]} / {k[1]}") for k in sorted(per_source)]
