@@ -1,3 +1,4 @@
+using Pipelock.Scanners.Text;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -13,8 +14,8 @@ public static partial class ShellDeobfuscator
     private const int MaxDecodedChars = 64 * 1024;
     private const int MinBase64Chars = 12;
 
-    private static readonly Regex Base64Run = PolicyRegex.Compile(@"[A-Za-z0-9+/]{12,}={0,2}");
-    private static readonly Regex RevCommand = PolicyRegex.Compile(@"(?:^|[\s|;&(])rev(?:$|[\s|;&)])");
+    private static readonly Regex Base64Run = Re2Regex.Compile(@"[A-Za-z0-9+/]{12,}={0,2}");
+    private static readonly Regex RevCommand = Re2Regex.Compile(@"(?:^|[\s|;&(])rev(?:$|[\s|;&)])");
 
     /// <summary>
     /// Payloads a runtime decoder in the command would produce from a literal, decoded statically so the rules see

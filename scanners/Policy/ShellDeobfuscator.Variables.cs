@@ -1,3 +1,4 @@
+using Pipelock.Scanners.Text;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -10,12 +11,12 @@ public static partial class ShellDeobfuscator
     private const int MaxBraceItems = 64;
 
     // name='value' / name="value" followed by a command separator (the quotes keep spaces, e.g. x='RM -RF /';).
-    private static readonly Regex QuotedAssign = PolicyRegex.Compile(@"(?:^|[\s;&|(])(\w+)=((?:'[^']*'|""[^""$`]*"")+)\s*(?:[;&|\n]|$)");
+    private static readonly Regex QuotedAssign = Re2Regex.Compile(@"(?:^|[\s;&|(])(\w+)=((?:'[^']*'|""[^""$`]*"")+)\s*(?:[;&|\n]|$)");
     // name=value followed by a separator, as Pipelock: the value may hold IFS tricks such as r,m.
-    private static readonly Regex PlainAssign = PolicyRegex.Compile(@"(\w+)=([^\s;&|]+)\s*[;&|]");
+    private static readonly Regex PlainAssign = Re2Regex.Compile(@"(\w+)=([^\s;&|]+)\s*[;&|]");
     // $name, ${name}, ${!name}, ${name<modifier>}.
-    private static readonly Regex VariableRef = PolicyRegex.Compile(@"\$\{(!?)(\w+)([^}]{0,32})\}|\$(\w+)");
-    private static readonly Regex BraceWord = PolicyRegex.Compile(@"([^\s;|&{}]*)\{([\w./:~@=*?+-]*(?:,[\w./:~@=*?+-]*)+)\}([^\s;|&{}]*)");
+    private static readonly Regex VariableRef = Re2Regex.Compile(@"\$\{(!?)(\w+)([^}]{0,32})\}|\$(\w+)");
+    private static readonly Regex BraceWord = Re2Regex.Compile(@"([^\s;|&{}]*)\{([\w./:~@=*?+-]*(?:,[\w./:~@=*?+-]*)+)\}([^\s;|&{}]*)");
 
     private static Dictionary<string, string>? CollectQuotedAssignments(string s)
     {

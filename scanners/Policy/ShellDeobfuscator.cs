@@ -1,3 +1,4 @@
+using Pipelock.Scanners.Text;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -31,13 +32,13 @@ public static partial class ShellDeobfuscator
         public bool Saturated;
     }
 
-    private static readonly Regex CmdSubstitution = PolicyRegex.Compile(
+    private static readonly Regex CmdSubstitution = Re2Regex.Compile(
         @"(?:\$\(|`)\s*(?:echo|printf)\s+(?:-[neE]{1,3}\s+)*(?:['""]?%[^\s'""]*['""]?\s+)*(?:'([^'`]*)'|""([^""$`]*)""|([\w./,:=+~-]+))\s*(?:\)|`)");
-    private static readonly Regex BackslashWord = PolicyRegex.Compile(@"\\(\w)");
-    private static readonly Regex Positional = PolicyRegex.Compile(@"\$\{!?[@*][^}]{0,64}\}|\$[@*]");
-    private static readonly Regex HomeSlash = PolicyRegex.Compile(@"\$\{(?:HOME|PWD|OLDPWD)(?::0:1|::1)\}");
-    private static readonly Regex Ifs = PolicyRegex.Compile(@"\$\{!?IFS(?:[^a-zA-Z0-9_}][^}]*)?\}|\$IFS\b");
-    private static readonly Regex PathRun = PolicyRegex.Compile(@"(^|[^:/])/(?:\.?/)+");
+    private static readonly Regex BackslashWord = Re2Regex.Compile(@"\\(\w)");
+    private static readonly Regex Positional = Re2Regex.Compile(@"\$\{!?[@*][^}]{0,64}\}|\$[@*]");
+    private static readonly Regex HomeSlash = Re2Regex.Compile(@"\$\{(?:HOME|PWD|OLDPWD)(?::0:1|::1)\}");
+    private static readonly Regex Ifs = Re2Regex.Compile(@"\$\{!?IFS(?:[^a-zA-Z0-9_}][^}]*)?\}|\$IFS\b");
+    private static readonly Regex PathRun = Re2Regex.Compile(@"(^|[^:/])/(?:\.?/)+");
 
     /// <summary>Runs the whole pipeline on one argument string in one view.</summary>
     public static string Deobfuscate(string s, ShellViewKind kind = ShellViewKind.Policy) => Deobfuscate(s, kind, out _);

@@ -23,9 +23,9 @@ public sealed class ToolPolicyRule
         Action = action;
         RedirectProfile = string.IsNullOrEmpty(redirectProfile) ? null : redirectProfile;
         Severity = severity;
-        ToolRegex = PolicyRegex.Compile(toolPattern);
-        ArgRegex = ArgPattern is null ? null : PolicyRegex.Compile(ArgPattern);
-        ArgKeyRegex = ArgKey is null ? null : PolicyRegex.Compile(ArgKey);
+        ToolRegex = Re2Regex.Compile(toolPattern);
+        ArgRegex = ArgPattern is null ? null : Re2Regex.Compile(ArgPattern);
+        ArgKeyRegex = ArgKey is null ? null : Re2Regex.Compile(ArgKey);
     }
 
     public string Name { get; }
