@@ -163,11 +163,14 @@ internal sealed class PatternSet
                 int vi = g.Success ? g.Index : m.Index, vl = g.Success ? g.Length : m.Length;
                 if (MatchFilter.Accept(cp, text, m.Index, m.Length, vi, vl)) return (vi, vl);
             }
+            return null;
         }
         catch (RegexMatchTimeoutException)
         {
-            // Only backtracking fallbacks can time out; windows keep inputs small, so this is a last resort.
+            // Only backtracking fallbacks can time out; windows keep inputs small, so this is a last resort. A rule that
+            // cannot finish on this window fails closed (the whole window is reported as the hit, redacted as usual)
+            // rather than letting possibly secret-bearing text through unscanned.
+            return (ws, wl);
         }
-        return null;
     }
 }
