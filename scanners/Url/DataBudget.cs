@@ -1,3 +1,4 @@
+using Pipelock.Scanners.Collections;
 namespace Pipelock.Scanners.Url;
 
 /// <summary>
@@ -10,14 +11,14 @@ internal sealed class DataBudget
 
     private readonly long _max;
     private readonly TimeProvider _time;
-    private readonly BoundedLru<Window> _keys;
+    private readonly BoundedLruMap<string, Window> _keys;
     private readonly Lock _lock = new();
 
     public DataBudget(long maxPerMinute, int maxKeys, TimeProvider time)
     {
         _max = maxPerMinute;
         _time = time;
-        _keys = new BoundedLru<Window>(maxKeys);
+        _keys = new BoundedLruMap<string, Window>(maxKeys, StringComparer.Ordinal);
     }
 
     public bool Enabled => _max > 0;
@@ -28,7 +29,7 @@ internal sealed class DataBudget
         long sec = NowSeconds();
         lock (_lock)
         {
-            var w = _keys.GetOrAdd(key, static () => new Window());
+            var w = _keys.GetOrAdd(key, static _ => new Window());
             int i = (int)(sec % Buckets);
             if (w.Second[i] != sec) { w.Second[i] = sec; w.Bytes[i] = 0; }
             w.Bytes[i] = w.Bytes[i] > long.MaxValue - bytes ? long.MaxValue : w.Bytes[i] + bytes;
@@ -41,8 +42,7 @@ internal sealed class DataBudget
         long sec = NowSeconds();
         lock (_lock)
         {
-            var w = _keys.Get(key);
-            if (w is null) return 0;
+            if (!_keys.TryGet(key, out var w)) return 0;
             long sum = 0;
             for (int i = 0; i < Buckets; i++)
                 if (w.Second[i] > sec - Buckets && w.Second[i] <= sec) sum = sum > long.MaxValue - w.Bytes[i] ? long.MaxValue : sum + w.Bytes[i];

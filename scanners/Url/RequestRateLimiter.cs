@@ -1,3 +1,4 @@
+using Pipelock.Scanners.Collections;
 namespace Pipelock.Scanners.Url;
 
 /// <summary>
@@ -11,14 +12,14 @@ internal sealed class RequestRateLimiter
 
     private readonly int _max;
     private readonly TimeProvider _time;
-    private readonly BoundedLru<Ring> _keys;
+    private readonly BoundedLruMap<string, Ring> _keys;
     private readonly Lock _lock = new();
 
     public RequestRateLimiter(int maxPerMinute, int maxKeys, TimeProvider time)
     {
         _max = maxPerMinute;
         _time = time;
-        _keys = new BoundedLru<Ring>(maxKeys);
+        _keys = new BoundedLruMap<string, Ring>(maxKeys, StringComparer.Ordinal);
     }
 
     /// <summary>Records the request and returns true when it is within the limit; false (not recorded) when over.</summary>
@@ -29,7 +30,7 @@ internal sealed class RequestRateLimiter
         long window = (long)(Window.TotalSeconds * _time.TimestampFrequency);
         lock (_lock)
         {
-            var ring = _keys.GetOrAdd(key, () => new Ring(_max));
+            var ring = _keys.GetOrAdd(key, _ => new Ring(_max));
             if (ring.Count == _max && now - ring.Times[ring.Head] < window) return false;
             ring.Times[ring.Head] = now;
             ring.Head = (ring.Head + 1) % _max;

@@ -1,3 +1,4 @@
+using Pipelock.Scanners.Collections;
 using System.Text.Json;
 using Pipelock.Scanners.Verdicts;
 

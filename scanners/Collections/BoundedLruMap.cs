@@ -1,8 +1,9 @@
-namespace Pipelock.Scanners.Mcp;
+namespace Pipelock.Scanners.Collections;
 
 /// <summary>
-/// A small LRU map used for per-session state: a hostile client can mint unlimited session keys, so the number of
-/// sessions kept is capped and the least recently used one is evicted. Not thread-safe: callers lock.
+/// A small LRU map for per-key state that hostile input can multiply (MCP session keys, registrable domains of
+/// rate limits and data budgets): the number of entries is capped and the least recently used one is evicted.
+/// Not thread-safe: owners lock, so their check-and-record stays atomic.
 /// </summary>
 internal sealed class BoundedLruMap<TKey, TValue> where TKey : notnull
 {
