@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Pipelock.Scanners.Engine;
 using Pipelock.Scanners.Injection;
+using Pipelock.Scanners.Mcp;
 using Pipelock.Scanners.Mcp.JsonRpc;
 using Pipelock.Scanners.Verdicts;
 
@@ -143,8 +144,7 @@ public sealed class CarrierScanner : ICarrierScanner
         catch (JsonException) { return false; }
     }
 
-    private static Verdict ParseError() =>
-        Verdict.Of(new Finding(ScannerNames.McpInput, "Parse Error", Severity.High, ScanAction.Block, "not valid JSON-RPC"));
+    private static Verdict ParseError() => McpInputScanner.InvalidMessage("not valid JSON-RPC");
 
     private static bool Want(ScanKind kind, params ReadOnlySpan<ScanKind> families)
     {
@@ -164,7 +164,7 @@ public sealed class CarrierScanner : ICarrierScanner
 
     private bool Belongs(ScanKind kind, Finding f)
     {
-        if (DecisionPolicy.IsFailClosed(f) || f.Rule == "Parse Error") return true;
+        if (DecisionPolicy.IsFailClosed(f)) return true;
         return kind switch
         {
             ScanKind.Dlp => f.Scanner is ScannerNames.Dlp or ScannerNames.CoreDlp or ScannerNames.SeedPhrase or ScannerNames.Canary

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipelock.Scanners.Mcp;
 using Pipelock.Scanners.Mcp.JsonRpc;
 using Pipelock.Scanners.Verdicts;
 
@@ -21,7 +22,7 @@ public sealed class McpConversationScanner
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = JsonRpcLimits.Default.MaxDepth }); }
-        catch (JsonException e) { return ParseFailure(e.Message); }
+        catch (JsonException e) { return McpInputScanner.InvalidMessage(e.Message); }
         using (doc)
         {
             var state = _engine.NewMcpState();
@@ -43,7 +44,7 @@ public sealed class McpConversationScanner
     private Verdict ScanMessage(string raw, string sessionKey, McpSessionState state, Dictionary<string, string> pendingMethods)
     {
         var parsed = JsonRpcMessage.Parse(raw);
-        if (!parsed.Ok) return ParseFailure(parsed.Error?.ToString() ?? "invalid JSON-RPC message");
+        if (!parsed.Ok) return McpInputScanner.InvalidMessage(parsed.Error!.Message);
         using var msg = parsed.Message!;
         if (msg.IsRequest || msg.IsNotification)
         {
@@ -67,7 +68,4 @@ public sealed class McpConversationScanner
         if (_engine.Options.SessionBinding.Enabled && poison.IsClean) state.Binding.RecordToolsList(sessionKey, result);
         return Verdict.Combine(response, poison, drift);
     }
-
-    private static Verdict ParseFailure(string reason) =>
-        Verdict.Of(new Finding(ScannerNames.McpInput, "Parse Error", Severity.High, ScanAction.Block, Redaction.Excerpt(reason)));
 }

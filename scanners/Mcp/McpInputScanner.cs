@@ -36,6 +36,13 @@ public sealed class McpInputScanner
         _split = new SplitSecretScanner(dlp);
     }
 
+    /// <summary>
+    /// The fail-closed finding for a message that is not valid JSON-RPC (Pipelock: parse errors block even with
+    /// <c>enforce: false</c>, which <see cref="DecisionPolicy.IsFailClosed"/> grants to <c>body_parse</c>).
+    /// </summary>
+    public static Verdict InvalidMessage(string reason) =>
+        Verdict.Of(new Finding(ScannerNames.BodyParse, "Invalid JSON-RPC", Severity.High, ScanAction.Block, Redaction.Excerpt(reason)) { Location = "$" });
+
     /// <summary>Parses and scans raw bytes. <paramref name="parseError"/> is set when the message was refused or could not be parsed.</summary>
     public Verdict ScanRaw(ReadOnlyMemory<byte> utf8, string? destinationHost, out JsonRpcParseError? parseError)
     {
@@ -49,7 +56,7 @@ public sealed class McpInputScanner
         if (!_options.Enabled) return Verdict.Clean;
         bool structural = parseError.Failure is JsonRpcFailure.DuplicateKey or JsonRpcFailure.TooDeep or JsonRpcFailure.TooLarge or JsonRpcFailure.Batch;
         if (structural || _options.OnParseError == McpParseErrorAction.Block)
-            return Verdict.Of(new Finding(ScannerNames.BodyParse, "Invalid JSON-RPC", Severity.High, ScanAction.Block, parseError.Message) { Location = "$" });
+            return InvalidMessage(parseError.Message);
 
         // forward: the raw text is still scanned as one string so a secret cannot ride on malformed JSON.
         var text = System.Text.Encoding.UTF8.GetString(utf8.Span);

@@ -66,6 +66,17 @@ public sealed class WiredScannerTests
         Assert.Contains("Reverse Shell", stdout);
     }
 
+    [Theory]
+    [InlineData("mcp_args")]
+    [InlineData("mcp_result")]
+    [InlineData("mcp_session")]
+    public void CheckMcpCarrier_InvalidJson_IsFailClosedBodyParse(string where)
+    {
+        var (exit, stdout, _) = Run("check", "--kind", "dlp", "--where", where, "--text", "{\"jsonrpc\": \"2.0\", broken", "--json");
+        Assert.Equal(1, exit);
+        Assert.Contains("body_parse", stdout);
+    }
+
     [Fact]
     public void Simulate_DefaultConfig_HasNoGaps()
     {

@@ -158,27 +158,13 @@ public class ToolPoisoningScannerTests
         int mal = 0, tp = 0, ben = 0, fp = 0;
         foreach (var r in SharedData.ReadCorpus("mcp_tools.jsonl.gz"))
         {
-            using var doc = JsonDocument.Parse(CorpusTool(r.Text));
+            using var doc = JsonDocument.Parse(McpCorpus.ToolJson(r.Text));
             bool hit = !Scanner.ScanTool(doc.RootElement).IsClean;
             if (r.Malicious) { mal++; if (hit) tp++; }
             else { ben++; if (hit) fp++; }
         }
         Assert.True(tp >= mal * 0.95, $"recall {tp}/{mal}");
         Assert.True(fp <= ben * 0.02, $"FPR {fp}/{ben}");
-    }
-
-    /// <summary>Corpus records list parameter names as "params"; turn them into an inputSchema.</summary>
-    private static string CorpusTool(string text)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
-        if (node["params"] is System.Text.Json.Nodes.JsonArray ps)
-        {
-            var props = new System.Text.Json.Nodes.JsonObject();
-            foreach (var p in ps) props[(string)p!] = new System.Text.Json.Nodes.JsonObject { ["type"] = "string" };
-            node["inputSchema"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "object", ["properties"] = props };
-            node.Remove("params");
-        }
-        return node.ToJsonString();
     }
 
     [Theory]
