@@ -39,9 +39,10 @@ internal sealed class CompiledPattern
     }
 
     /// <summary>
-    /// RE2's <c>\b</c> becomes a four-way lookaround alternation in .NET, which defeats the engine's literal search.
-    /// Every <c>\b</c> in these rules sits next to a word character, so it is rewritten to the one-sided form:
-    /// at a pattern/group/alternative start it can only mean "no word char before", elsewhere "no word char after".
+    /// Keeps RE2's ASCII meaning of <c>\b</c> exactly (Re2Regex keeps .NET's Unicode one). Every <c>\b</c> in these
+    /// rules sits next to a word character, so the one-sided form suffices: at a pattern/group/alternative start it can
+    /// only mean "no word char before", elsewhere "no word char after". The lookarounds put such rules on the
+    /// backtracking engine (bounded windows, 5 s timeout that fails closed).
     /// </summary>
     internal static string BoundaryRewrite(string re)
     {
