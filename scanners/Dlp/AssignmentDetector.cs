@@ -13,8 +13,11 @@ internal static class AssignmentDetector
     public const string PasswordRule = "Generic Password Assignment";
     public const string SecretRule = "Generic Secret Assignment";
 
-    private static readonly KeywordIndex Keywords = new(
-        new[] { "pass", "pasw", "pwd", "pw", "psw", "pssw", "pword", "paasw", "secret", "token", "key", "auth", "cred", "bearer" }.Select(k => (k, 0)));
+    /// <summary>Key fragments that start a key candidate (also the clean-text gate's assignment keywords).</summary>
+    internal static readonly string[] KeyFragments =
+        ["pass", "pasw", "pwd", "pw", "psw", "pssw", "pword", "paasw", "secret", "token", "key", "auth", "cred", "bearer"];
+
+    private static readonly KeywordIndex Keywords = new(KeyFragments.Select(k => (k, 0)));
 
     private const int MaxHits = 4096;
 

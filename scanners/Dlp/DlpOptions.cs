@@ -41,4 +41,7 @@ public sealed record DlpOptions
 
     /// <summary>Recursive decode depth for ScanText (Pipelock: 3).</summary>
     public int MaxDecodeDepth { get; init; } = 3;
+
+    /// <summary>Turns off the clean-text gate (equivalence tests and benchmarks compare both paths).</summary>
+    internal bool DisableCleanTextGate { get; init; }
 }

@@ -23,6 +23,7 @@ public sealed class DlpScanner : IDlpScanner
     private readonly PatternSet _main;
     private readonly KnownSecrets _known;
     private readonly SeedPhraseDetector? _seed;
+    private readonly CleanTextGate? _gate;
 
     public DlpScanner(DlpOptions? options = null, IEnvironmentSource? environment = null)
     {
@@ -53,6 +54,34 @@ public sealed class DlpScanner : IDlpScanner
             if (!string.IsNullOrEmpty(c.Value)) known.Add((c.Value, ScannerNames.Canary, "Canary Token: " + c.Name, Severity.Critical, "canary"));
         _known = new KnownSecrets(known);
         _seed = _options.SeedPhraseDetection ? new SeedPhraseDetector(_options.SeedPhraseMinWords, _options.SeedPhraseVerifyChecksum) : null;
+        _gate = _options.DisableCleanTextGate ? null : BuildGate();
+    }
+
+    /// <summary>
+    /// The clean-text gate: keywords of the rules that can match without a long token run (the rest are caught by the
+    /// run threshold), the assignment detector's key fragments and every form of the known secrets.
+    /// </summary>
+    private CleanTextGate BuildGate()
+    {
+        var all = _core.Patterns.Concat(_main.Patterns).ToList();
+        int threshold = LayerDecoder.MinRun;
+        foreach (var cp in all)
+            if (cp.AlwaysRun && cp.MinRun > 0) threshold = Math.Min(threshold, cp.MinRun);
+        var keywords = new List<string>();
+        foreach (var cp in all)
+        {
+            if (cp.AlwaysRun || TokenRunBound.Of(cp.Pattern.Regex) >= threshold) continue;
+            // Pattern keywords are searched in the line view too, where a line break reads as a space the joined view
+            // lacks: only the part before any whitespace is certain to occur in both.
+            foreach (var k in cp.Keywords)
+            {
+                int ws = k.AsSpan().IndexOfAny(" \t\r\n");
+                keywords.Add(ws < 0 ? k : k[..ws]);
+            }
+        }
+        if (_options.IncludeExtended) keywords.AddRange(AssignmentDetector.KeyFragments);
+        keywords.AddRange(_known.Needles);
+        return new CleanTextGate(keywords, threshold, _seed?.MinWords ?? 0, _options.MaxDecodeDepth > 0);
     }
 
     public DlpOptions Options => _options;
@@ -61,6 +90,7 @@ public sealed class DlpScanner : IDlpScanner
     public Verdict ScanText(string text, string? destinationHost = null)
     {
         if (string.IsNullOrEmpty(text)) return Verdict.Clean;
+        if (_gate is not null && !_gate.IsCandidate(text)) return Verdict.Clean;
         var norm = TextNormalizer.ForDlp(text);
         var lines = LinePreserving(text, norm);
         var findings = new List<Finding>();

@@ -55,6 +55,9 @@ internal sealed class KnownSecrets
 
     public bool IsEmpty => _owners.Length == 0;
 
+    /// <summary>Every searched form (raw, base64/base32 variants, hex layouts) of every known secret.</summary>
+    public IEnumerable<string> Needles => _exactOwner.Keys.Concat(_hexOwner.Keys);
+
     /// <summary>Appends a finding per (rule, encoding) found in <paramref name="text"/>. <paramref name="layer"/> overrides the encoding tag.</summary>
     public void Scan(string text, List<Finding> sink, string? layer)
     {

@@ -31,6 +31,8 @@ internal sealed class PatternSet
 
     public int Count => _patterns.Length;
 
+    public IReadOnlyList<CompiledPattern> Patterns => _patterns;
+
     /// <summary>Runs every rule that can match <paramref name="text"/>; appends findings for accepted hits.</summary>
     public void Scan(string text, TextFeatures features, string? host, string? tag, List<Finding> sink, ISet<string>? skipNames = null)
     {

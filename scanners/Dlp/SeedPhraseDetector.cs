@@ -33,6 +33,37 @@ public sealed class SeedPhraseDetector
         return v;
     }
 
+    /// <summary>True when <paramref name="packed"/> (lowercase letters, 8 bits each, first letter highest) is a list word.</summary>
+    internal static bool IsListWord(ulong packed)
+    {
+        // Open addressing over 4096 slots (half full): a multiply and one or two loads, for the clean-text gate's hot loop.
+        var table = ListWordTable;
+        for (int i = (int)(packed * 0x9E3779B97F4A7C15UL >> 52); ; i = (i + 1) & 4095)
+        {
+            ulong v = table[i];
+            if (v == packed) return packed != 0;
+            if (v == 0) return false;
+        }
+    }
+
+    private static readonly ulong[] ListWordTable = BuildListWordTable();
+
+    private static ulong[] BuildListWordTable()
+    {
+        var t = new ulong[4096];
+        foreach (var w in Words)
+        {
+            ulong p = Pack(w);
+            int i = (int)(p * 0x9E3779B97F4A7C15UL >> 52);
+            while (t[i] != 0) i = (i + 1) & 4095;
+            t[i] = p;
+        }
+        return t;
+    }
+
+    /// <summary>Shortest phrase this detector reports (12..24).</summary>
+    internal int MinWords => _minWords;
+
     private readonly int _minWords;
     private readonly bool _verifyChecksum;
 

@@ -1,0 +1,397 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Pipelock.Scanners.Dlp;
+
+/// <summary>
+/// A few vectorised passes that prove an ASCII text cannot produce a DLP finding, so the full scan (normalised views, decoded
+/// layers, ~280 rules, assignments, seed phrases, known secrets) is skipped for the common case of ordinary prose.
+/// It reports a candidate, and the caller runs the full scan, as soon as any precondition of any detector holds:
+/// <list type="bullet">
+/// <item>a keyword of a rule that can match without a long token run, of the assignment detector, or the start of a
+/// known secret / canary (case-insensitive, on the joined view the scanners see: TAB/CR/LF removed);</item>
+/// <item>a token run of at least <see cref="RunThreshold"/> chars (every other rule, PEM bodies, base64/base32 runs,
+/// proven by <see cref="TokenRunBound"/>);</item>
+/// <item>a digit cluster of <see cref="TextFeatures.ClusterDigits"/> digits (cards, SSNs, IBANs);</item>
+/// <item>a dotted token the dot-collapse layer would rewrite, a "%XX" escape, a hex-ish run of 16 hex digits;</item>
+/// <item>a run of list words as long as the shortest BIP-39 phrase.</item>
+/// </list>
+/// Every condition mirrors the corresponding detector's own gate on the same view (or a superset of it), so the
+/// gate only ever says "candidate" too often, never too rarely; DlpGateEquivalenceTests pin that on the corpora.
+/// Non-ASCII text always takes the full scan (normalisation can create matches).
+/// </summary>
+internal sealed class CleanTextGate
+{
+    private const int HexRunDigits = LayerDecoder.MinRun;
+    private const int DotTokenMin = 10;
+
+    private readonly byte[] _code = new byte[128];
+    private readonly ulong[] _tri = new ulong[(1 << 18) / 64];
+    private readonly List<string> _pairs = [];
+    private readonly Dictionary<int, string[]> _verify = [];
+    private readonly bool _always;
+    private readonly int _seedWords;
+    private readonly bool _decodes;
+
+    /// <param name="keywords">
+    /// Keywords whose occurrence in the joined view makes the text a candidate. A keyword shorter than 2 chars or not
+    /// ASCII disables the gate (every text is a candidate).
+    /// </param>
+    /// <param name="runThreshold">Token-run length that makes the text a candidate.</param>
+    /// <param name="seedWords">Minimum BIP-39 phrase length, or 0 when seed detection is off.</param>
+    /// <param name="decodes">Whether decoded layers are scanned (MaxDecodeDepth &gt; 0).</param>
+    public CleanTextGate(IEnumerable<string> keywords, int runThreshold, int seedWords, bool decodes)
+    {
+        RunThreshold = runThreshold;
+        _seedWords = seedWords;
+        _decodes = decodes;
+        for (int c = 'a'; c <= 'z'; c++) _code[c] = _code[c - 32] = (byte)(c - 'a' + 1);
+        for (int c = '0'; c <= '9'; c++) _code[c] = (byte)(c - '0' + 27);
+        byte next = 37;
+        var lists = new Dictionary<int, List<string>>();
+        var pending = new List<string>();
+        foreach (var k in keywords)
+        {
+            if (k.Length < 2 || !System.Text.Ascii.IsValid(k)) { _always = true; continue; }
+            foreach (char c in k)
+                if (_code[c] == 0) _code[c] = next < 63 ? next++ : (byte)63;
+            pending.Add(k);
+        }
+        for (int c = 0; c < 128; c++) if (_code[c] == 0) _code[c] = 63;
+        foreach (var k in pending)
+        {
+            // A two-char keyword sets every trigram it starts, so the scan tests one bitmap per char; a keyword ending
+            // the text has no third char and is checked once at the end.
+            for (int third = k.Length == 2 ? 0 : -1; third < (k.Length == 2 ? 64 : 0); third++)
+            {
+                int key = _code[k[0]] << 12 | _code[k[1]] << 6 | (third < 0 ? _code[k[2]] : third);
+                _tri[key >> 6] |= 1UL << (key & 63);
+                (lists.TryGetValue(key, out var l) ? l : lists[key] = []).Add(k);
+            }
+            if (k.Length == 2) _pairs.Add(k);
+        }
+        foreach (var (slot, l) in lists) _verify[slot] = [.. l.Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    public int RunThreshold { get; }
+
+    /// <summary>True when <paramref name="text"/> may hold something a DLP detector would report.</summary>
+    public bool IsCandidate(ReadOnlySpan<char> text)
+    {
+        if (_always || !Normalize.TextNormalizer.IsAsciiText(text)) return true;
+        if (text.IndexOfAny('\t', '\r', '\n') < 0) return Check(text, text);
+        // The joined view (what the patterns see) drops TAB/CR/LF; the line view (seed phrases, hex runs) reads them
+        // as spaces, and every test made on the raw text treats them so.
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length);
+        try
+        {
+            int n = 0;
+            var rest = text;
+            while (true)
+            {
+                int cut = rest.IndexOfAny('\t', '\r', '\n');
+                var part = cut < 0 ? rest : rest[..cut];
+                part.CopyTo(buffer.AsSpan(n));
+                n += part.Length;
+                if (cut < 0) break;
+                rest = rest[(cut + 1)..];
+            }
+            return Check(buffer.AsSpan(0, n), text);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private bool Check(ReadOnlySpan<char> joined, ReadOnlySpan<char> lines) =>
+        HasKeyword(joined) || JoinedShapes(joined) || LineShapes(lines) || _decodes && HasUrlEscape(lines);
+
+    /// <summary>Rolling trigram of 6-bit folded codes against a bitmap; candidates verified exactly.</summary>
+    internal bool HasKeyword(ReadOnlySpan<char> s)
+    {
+        if (s.Length < 2) return false;
+        foreach (var k in _pairs)
+            if (s[^2..].Equals(k, StringComparison.OrdinalIgnoreCase)) return true;
+        // Text and keywords are ASCII (checked by the caller and the constructor), so the code table needs no bounds checks.
+        ref byte code = ref MemoryMarshal.GetArrayDataReference(_code);
+        ref ulong tri = ref MemoryMarshal.GetArrayDataReference(_tri);
+        ref char c0 = ref MemoryMarshal.GetReference(s);
+        int h = Unsafe.Add(ref code, c0) << 6 | Unsafe.Add(ref code, Unsafe.Add(ref c0, 1));
+        for (int i = 2; i < s.Length; i++)
+        {
+            h = (h << 6 | Unsafe.Add(ref code, Unsafe.Add(ref c0, i))) & 0x3FFFF;
+            if ((Unsafe.Add(ref tri, h >> 6) & 1UL << (h & 63)) != 0 && Verify(s, i - 2, h)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Token runs, digit clusters and dotted tokens on the joined view, 64 chars at a time as bit masks.</summary>
+    internal bool JoinedShapes(ReadOnlySpan<char> s)
+    {
+        int runCarry = 0;
+        ulong prevDigits = 0;
+        Span<char> tail = stackalloc char[64];
+        for (int block = 0; block < s.Length; block += 64)
+        {
+            var chunk = Chunk(s, block, tail);
+            var (tok, digit, dot, dotTok) = ClassifyJoined(chunk);
+            if (HasRun(tok, RunThreshold, ref runCarry)) return true;
+            if (digit != 0 && BitOperations.PopCount(digit) + BitOperations.PopCount(prevDigits) >= TextFeatures.ClusterDigits
+                && HasDigitCluster(s, block)) return true;
+            prevDigits = digit;
+            if (dot != 0)
+            {
+                // Only a dot inside a dotted-token run of 10+ chars can matter; runs crossing the block edge are checked exactly.
+                ulong near = dot & (Covered(RunStarts(dotTok, DotTokenMin), DotTokenMin) | EdgeBits);
+                for (; near != 0; near &= near - 1)
+                    if (DottedTokenMatters(s, block + BitOperations.TrailingZeroCount(near))) return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Seed-phrase words (sampled) and hex-ish runs on the line view.</summary>
+    internal bool LineShapes(ReadOnlySpan<char> s)
+    {
+        int hexCarry = 0;
+        long words = 0, nextSample = 0;
+        ulong prevSep = 1;                 // the text start acts as a separator
+        Span<char> tail = stackalloc char[64];
+        for (int block = 0; block < s.Length; block += 64)
+        {
+            var chunk = Chunk(s, block, tail);
+            var (sep, hexish) = ClassifyLines(chunk);
+            if (_decodes && HasRun(hexish, HexRunDigits, ref hexCarry) && HexRunMatters(s, block)) return true;
+            if (_seedWords > 0)
+            {
+                // Any phrase of N consecutive words holds a word whose index is a multiple of N: only those words are
+                // looked up, and only a list word among them earns an exact count of its neighbours.
+                ulong starts = ~sep & (sep << 1 | prevSep);
+                int count = BitOperations.PopCount(starts);
+                while (words + count > nextSample)
+                {
+                    ulong x = starts;
+                    for (long k = nextSample - words; k > 0; k--) x &= x - 1;
+                    if (SeedRunAround(s, block + BitOperations.TrailingZeroCount(x))) return true;
+                    nextSample += _seedWords;
+                }
+                words += count;
+                prevSep = sep >> 63;
+            }
+        }
+        return false;
+    }
+
+    private static bool HasUrlEscape(ReadOnlySpan<char> s)
+    {
+        int i = s.IndexOf('%');
+        while (i >= 0)
+        {
+            if (i + 2 < s.Length && char.IsAsciiHexDigit(s[i + 1]) && char.IsAsciiHexDigit(s[i + 2])) return true;
+            int next = s[(i + 1)..].IndexOf('%');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+        return false;
+    }
+
+    private const ulong EdgeBits = (1UL << DotTokenMin) - 1 | ~0UL << (64 - DotTokenMin);
+
+    /// <summary>The 64 chars at <paramref name="start"/>; the last block is padded with '|' (in no class of interest, a word separator).</summary>
+    private static ReadOnlySpan<char> Chunk(ReadOnlySpan<char> s, int start, Span<char> tail)
+    {
+        if (start + 64 <= s.Length) return s.Slice(start, 64);
+        tail.Fill('|');
+        s[start..].CopyTo(tail);
+        return tail;
+    }
+
+    private static (ulong Tok, ulong Digit, ulong Dot, ulong DotTok) ClassifyJoined(ReadOnlySpan<char> chunk)
+    {
+        ulong tok = 0, digit = 0, dot = 0, dotTok = 0;
+        var u = MemoryMarshal.Cast<char, ushort>(chunk);
+        for (int k = 0; k < 4; k++)
+        {
+            var b = Vector128.Narrow(Vector128.Create(u.Slice(16 * k, 8)), Vector128.Create(u.Slice(16 * k + 8, 8)));
+            var lower = b | Vector128.Create((byte)0x20);
+            var letter = Vector128.LessThanOrEqual(lower - Vector128.Create((byte)'a'), Vector128.Create((byte)25));
+            var dig = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'0'), Vector128.Create((byte)9));
+            var isDot = Vector128.Equals(b, Vector128.Create((byte)'.'));
+            var dashUnder = Vector128.Equals(b, Vector128.Create((byte)'-')) | Vector128.Equals(b, Vector128.Create((byte)'_'));
+            var dt = letter | dig | isDot | dashUnder;
+            var t = dt | Vector128.Equals(b, Vector128.Create((byte)'+')) | Vector128.Equals(b, Vector128.Create((byte)'/'))
+                | Vector128.Equals(b, Vector128.Create((byte)'=')) | Vector128.Equals(b, Vector128.Create((byte)'~'));
+            int shift = 16 * k;
+            tok |= (ulong)t.ExtractMostSignificantBits() << shift;
+            digit |= (ulong)dig.ExtractMostSignificantBits() << shift;
+            dot |= (ulong)isDot.ExtractMostSignificantBits() << shift;
+            dotTok |= (ulong)dt.ExtractMostSignificantBits() << shift;
+        }
+        return (tok, digit, dot, dotTok);
+    }
+
+    private static (ulong Sep, ulong Hexish) ClassifyLines(ReadOnlySpan<char> chunk)
+    {
+        ulong sep = 0, hexish = 0;
+        var u = MemoryMarshal.Cast<char, ushort>(chunk);
+        for (int k = 0; k < 4; k++)
+        {
+            var b = Vector128.Narrow(Vector128.Create(u.Slice(16 * k, 8)), Vector128.Create(u.Slice(16 * k + 8, 8)));
+            var lower = b | Vector128.Create((byte)0x20);
+            var space = Vector128.Equals(b, Vector128.Create((byte)' '));
+            var control = Vector128.Equals(b, Vector128.Create((byte)'\t')) | Vector128.Equals(b, Vector128.Create((byte)'\n'))
+                | Vector128.Equals(b, Vector128.Create((byte)'\r'));
+            var punct = Vector128.Equals(b, Vector128.Create((byte)'-')) | Vector128.Equals(b, Vector128.Create((byte)','))
+                | Vector128.Equals(b, Vector128.Create((byte)':'));
+            var sp = space | control | punct | Vector128.Equals(b, Vector128.Create((byte)'|')) | Vector128.Equals(b, Vector128.Create((byte)';'));
+            var hexDigit = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'0'), Vector128.Create((byte)9))
+                | Vector128.LessThanOrEqual(lower - Vector128.Create((byte)'a'), Vector128.Create((byte)5));
+            var hx = hexDigit | space | control | punct | Vector128.Equals(b, Vector128.Create((byte)'\\'))
+                | Vector128.Equals(lower, Vector128.Create((byte)'x'));
+            int shift = 16 * k;
+            sep |= (ulong)sp.ExtractMostSignificantBits() << shift;
+            hexish |= (ulong)hx.ExtractMostSignificantBits() << shift;
+        }
+        return (sep, hexish);
+    }
+
+    /// <summary>Bits i where mask bits i..i+len-1 are all set (1 ≤ len ≤ 64).</summary>
+    private static ulong RunStarts(ulong m, int len)
+    {
+        int have = 1;
+        while (have * 2 <= len) { m &= m >> have; have *= 2; }
+        return have < len ? m & m >> (len - have) : m;
+    }
+
+    /// <summary>Every bit covered by a run of <paramref name="len"/> starting at a set bit of <paramref name="starts"/>.</summary>
+    private static ulong Covered(ulong starts, int len)
+    {
+        ulong c = starts;
+        int have = 1;
+        while (have * 2 <= len) { c |= c << have; have *= 2; }
+        return have < len ? c | c << (len - have) : c;
+    }
+
+    /// <summary>A run of at least <paramref name="len"/> set bits inside this block, or continuing the previous one.</summary>
+    private static bool HasRun(ulong m, int len, ref int carry)
+    {
+        int lead = BitOperations.TrailingZeroCount(~m);
+        if (carry + lead >= len || RunStarts(m, len) != 0) return true;
+        carry = m == ulong.MaxValue ? carry + 64 : BitOperations.LeadingZeroCount(~m);
+        return false;
+    }
+
+    /// <summary>Exact digit-cluster check (TextFeatures' rule) around a block with enough digits.</summary>
+    private static bool HasDigitCluster(ReadOnlySpan<char> s, int block)
+    {
+        int i = Math.Max(0, block - 17);
+        // Start at the real beginning of a cluster that runs into the window.
+        while (i > 0 && (char.IsAsciiDigit(s[i - 1]) || s[i - 1] is ' ' or '-' && i > 1 && char.IsAsciiDigit(s[i - 2]) && char.IsAsciiDigit(s[i]))) i--;
+        int end = Math.Min(s.Length, block + 64 + 17);
+        int digits = 0;
+        for (; i < end; i++)
+        {
+            char c = s[i];
+            if (char.IsAsciiDigit(c)) { if (++digits >= TextFeatures.ClusterDigits) return true; }
+            else if (!(digits > 0 && c is ' ' or '-' && i + 1 < s.Length && char.IsAsciiDigit(s[i + 1]))) digits = 0;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// DotCollapse rewrites dotted tokens of ≥ 10 chars into a layer of their dot-free forms joined by spaces. One whose
+    /// dots only lead or trail collapses to a substring of the text, so it adds nothing to match, unless its digits
+    /// could join a neighbour's into a digit cluster or it is short enough to be a seed-phrase list word.
+    /// </summary>
+    private bool DottedTokenMatters(ReadOnlySpan<char> s, int pos)
+    {
+        int a = pos, b = pos + 1;
+        while (a > 0 && IsDotToken(s[a - 1])) a--;
+        while (b < s.Length && IsDotToken(s[b])) b++;
+        int len = b - a;
+        if (len < DotTokenMin) return false;
+        var token = s[a..b];
+        int dots = token.Count('.');
+        return token.Trim('.').Contains('.') || token.IndexOfAnyInRange('0', '9') >= 0 || _seedWords > 0 && len - dots <= 8;
+    }
+
+    private static bool IsDotToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';
+
+    /// <summary>Exact check of the hex-ish runs meeting a block: LayerDecoder decodes runs holding 16 hex digits.</summary>
+    private static bool HexRunMatters(ReadOnlySpan<char> s, int block)
+    {
+        int i = block;
+        while (i > 0 && IsHexish(s[i - 1])) i--;
+        int end = Math.Min(s.Length, block + 64);
+        while (i < end)
+        {
+            if (!IsHexish(s[i])) { i++; continue; }
+            int digits = 0;
+            while (i < s.Length && IsHexish(s[i])) { if (char.IsAsciiHexDigit(s[i])) digits++; i++; }
+            if (digits >= HexRunDigits) return true;
+        }
+        return false;
+    }
+
+    private static bool IsHexish(char c) => char.IsAsciiHexDigit(c) || c is ':' or ' ' or '-' or ',' or '\\' or 'x' or 'X' or '\t' or '\r' or '\n';
+
+    /// <summary>Counts the list words around the word starting at <paramref name="start"/>; true when they reach a phrase.</summary>
+    private bool SeedRunAround(ReadOnlySpan<char> s, int start)
+    {
+        int end = WordEnd(s, start);
+        if (!IsListWord(s[start..end])) return false;
+        int count = 1;
+        for (int b = start; count < _seedWords; )
+        {
+            int e = b;
+            while (e > 0 && IsSeedSep(s[e - 1])) e--;
+            if (e == 0) break;
+            int a = e;
+            while (a > 0 && !IsSeedSep(s[a - 1])) a--;
+            if (!IsListWord(s[a..e])) break;
+            count++;
+            b = a;
+        }
+        for (int a = end; count < _seedWords; )
+        {
+            while (a < s.Length && IsSeedSep(s[a])) a++;
+            if (a >= s.Length) break;
+            int e = WordEnd(s, a);
+            if (!IsListWord(s[a..e])) break;
+            count++;
+            a = e;
+        }
+        return count >= _seedWords;
+    }
+
+    private static int WordEnd(ReadOnlySpan<char> s, int i)
+    {
+        while (i < s.Length && !IsSeedSep(s[i])) i++;
+        return i;
+    }
+
+    private static bool IsListWord(ReadOnlySpan<char> w)
+    {
+        if (w.Length is < 3 or > 8) return false;
+        ulong v = 0;
+        foreach (char c in w)
+        {
+            if (!char.IsAsciiLetter(c)) return false;
+            v = v << 8 | (uint)(c | 0x20);
+        }
+        return SeedPhraseDetector.IsListWord(v);
+    }
+
+    private static bool IsSeedSep(char c) => c is '-' or ',' or '|' or ';' or ':' or ' ' or '\t' or '\n' or '\r' or '\f' or '\v';
+
+    private bool Verify(ReadOnlySpan<char> s, int start, int slot)
+    {
+        if (!_verify.TryGetValue(slot, out var cands)) return false;
+        foreach (var k in cands)
+            if (s[start..].StartsWith(k, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+}
