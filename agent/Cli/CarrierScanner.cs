@@ -27,7 +27,7 @@ public sealed class CarrierScanner : ICarrierScanner
         _engine = engine;
         _conversation = new McpConversationScanner(engine);
         _injectionRules = new HashSet<string>(
-            engine.Injection.Options.EffectivePatterns().Select(static p => p.Name).Concat(InjectionPatterns.CoreNames), StringComparer.Ordinal);
+            engine.Options.Injection.EffectivePatterns().Select(static p => p.Name).Concat(InjectionPatterns.CoreNames), StringComparer.Ordinal);
     }
 
     public Verdict Scan(ScanKind kind, Carrier where, string text)

@@ -111,6 +111,7 @@ internal sealed class CleanTextGate
         HasKeyword(joined) || JoinedShapes(joined) || LineShapes(lines) || _decodes && HasUrlEscape(lines);
 
     /// <summary>Rolling trigram of 6-bit folded codes against a bitmap; candidates verified exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
     internal bool HasKeyword(ReadOnlySpan<char> s)
     {
         if (s.Length < 2) return false;
@@ -130,6 +131,7 @@ internal sealed class CleanTextGate
     }
 
     /// <summary>Token runs, digit clusters and dotted tokens on the joined view, 64 chars at a time as bit masks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
     internal bool JoinedShapes(ReadOnlySpan<char> s)
     {
         int runCarry = 0;
@@ -155,6 +157,7 @@ internal sealed class CleanTextGate
     }
 
     /// <summary>Seed-phrase words (sampled) and hex-ish runs on the line view.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
     internal bool LineShapes(ReadOnlySpan<char> s)
     {
         int hexCarry = 0;
@@ -209,6 +212,7 @@ internal sealed class CleanTextGate
         return tail;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
     private static (ulong Tok, ulong Digit, ulong Dot, ulong DotTok) ClassifyJoined(ReadOnlySpan<char> chunk)
     {
         ulong tok = 0, digit = 0, dot = 0, dotTok = 0;
@@ -233,6 +237,7 @@ internal sealed class CleanTextGate
         return (tok, digit, dot, dotTok);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
     private static (ulong Sep, ulong Hexish) ClassifyLines(ReadOnlySpan<char> chunk)
     {
         ulong sep = 0, hexish = 0;
