@@ -157,10 +157,33 @@ internal sealed class CleanTextGate
     }
 
     /// <summary>Seed-phrase words (sampled) and hex-ish runs on the line view.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
-    internal bool LineShapes(ReadOnlySpan<char> s)
+    internal bool LineShapes(ReadOnlySpan<char> s) => LineShapes(s, _seedWords > 0, _decodes);
+
+    /// <summary>
+    /// For the full scan: whether a seed-phrase detector run on <paramref name="s"/> can find anything (the sampled
+    /// word check; non-ASCII text always can).
+    /// </summary>
+    public bool MayHoldSeedPhrase(ReadOnlySpan<char> s) =>
+        _seedWords > 0 && (!System.Text.Ascii.IsValid(s) || LineShapes(s, seed: true, hex: false));
+
+    /// <summary>
+    /// For the full scan: whether LayerDecoder can find a candidate in <paramref name="s"/>: a "%XX" escape, a hex-ish
+    /// run of 16 hex digits, or a base64/base32 run (at least 16 token chars). Non-ASCII text always can.
+    /// </summary>
+    public bool MayHoldEncoding(ReadOnlySpan<char> s)
     {
-        int hexCarry = 0;
+        if (!System.Text.Ascii.IsValid(s) || HasUrlEscape(s) || LineShapes(s, seed: false, hex: true)) return true;
+        int carry = 0;
+        Span<char> tail = stackalloc char[64];
+        for (int block = 0; block < s.Length; block += 64)
+            if (HasRun(ClassifyJoined(Chunk(s, block, tail)).Tok, LayerDecoder.MinRun, ref carry)) return true;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool LineShapes(ReadOnlySpan<char> s, bool seed, bool hex)
+    {
+        int hexCarry = 0, hexDone = 0;
         long words = 0, nextSample = 0;
         ulong prevSep = 1;                 // the text start acts as a separator
         Span<char> tail = stackalloc char[64];
@@ -168,8 +191,9 @@ internal sealed class CleanTextGate
         {
             var chunk = Chunk(s, block, tail);
             var (sep, hexish) = ClassifyLines(chunk);
-            if (_decodes && HasRun(hexish, HexRunDigits, ref hexCarry) && HexRunMatters(s, block)) return true;
-            if (_seedWords > 0)
+            // A run already examined up to hexDone is not examined again (a 2 MB run would otherwise cost quadratic time).
+            if (hex && HasRun(hexish, HexRunDigits, ref hexCarry) && block + 64 > hexDone && HexRunMatters(s, block, out hexDone)) return true;
+            if (seed)
             {
                 // Any phrase of N consecutive words holds a word whose index is a multiple of N: only those words are
                 // looked up, and only a list word among them earns an exact count of its neighbours.
@@ -325,8 +349,11 @@ internal sealed class CleanTextGate
 
     private static bool IsDotToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';
 
-    /// <summary>Exact check of the hex-ish runs meeting a block: LayerDecoder decodes runs holding 16 hex digits.</summary>
-    private static bool HexRunMatters(ReadOnlySpan<char> s, int block)
+    /// <summary>
+    /// Exact check of the hex-ish runs meeting a block: LayerDecoder decodes runs holding 16 hex digits.
+    /// <paramref name="checkedUntil"/> is where the examined runs end.
+    /// </summary>
+    private static bool HexRunMatters(ReadOnlySpan<char> s, int block, out int checkedUntil)
     {
         int i = block;
         while (i > 0 && IsHexish(s[i - 1])) i--;
@@ -336,8 +363,9 @@ internal sealed class CleanTextGate
             if (!IsHexish(s[i])) { i++; continue; }
             int digits = 0;
             while (i < s.Length && IsHexish(s[i])) { if (char.IsAsciiHexDigit(s[i])) digits++; i++; }
-            if (digits >= HexRunDigits) return true;
+            if (digits >= HexRunDigits) { checkedUntil = i; return true; }
         }
+        checkedUntil = i;
         return false;
     }
 

@@ -91,7 +91,7 @@ public sealed class DlpScanner : IDlpScanner
     {
         if (string.IsNullOrEmpty(text)) return Verdict.Clean;
         if (_gate is not null && !_gate.IsCandidate(text)) return Verdict.Clean;
-        var norm = TextNormalizer.ForDlp(text);
+        var norm = ForDlp(text);
         var lines = LinePreserving(text, norm);
         var findings = new List<Finding>();
 
@@ -106,10 +106,10 @@ public sealed class DlpScanner : IDlpScanner
         // 2) Seed phrases, before regex DLP so they win attribution.
         if (_seed is not null)
         {
-            var f = _seed.Detect(lines);
+            var f = MayHoldSeedPhrase(lines) ? _seed.Detect(lines) : null;
             if (f is null)
                 foreach (var (t, tag) in layers)
-                    if ((f = _seed.Detect(t, tag)) is not null) break;
+                    if (MayHoldSeedPhrase(t) && (f = _seed.Detect(t, tag)) is not null) break;
             if (f is not null) findings.Add(f);
         }
 
@@ -123,7 +123,7 @@ public sealed class DlpScanner : IDlpScanner
     public Verdict MatchTarget(string text, string? destinationHost = null, string? encoding = null)
     {
         if (string.IsNullOrEmpty(text)) return Verdict.Clean;
-        var norm = TextNormalizer.ForDlp(text);
+        var norm = ForDlp(text);
         var findings = new List<Finding>();
         MatchCore(norm, encoding, findings);
         if (findings.Count > 0) return Dedup(findings);
@@ -166,7 +166,7 @@ public sealed class DlpScanner : IDlpScanner
             foreach (var (t, tag) in frontier)
             {
                 var found = new List<(string Text, string Tag)>();
-                decoder.Decode(t, found);
+                if (_gate is null || _gate.MayHoldEncoding(t)) decoder.Decode(t, found);
                 foreach (var (d, dtag) in found)
                 {
                     var nd = TextNormalizer.ForDlp(d);
@@ -179,6 +179,8 @@ public sealed class DlpScanner : IDlpScanner
         }
         return result;
     }
+
+    private bool MayHoldSeedPhrase(string text) => _gate is null || _gate.MayHoldSeedPhrase(text);
 
     /// <summary>Dotted tokens with the dots removed ("sk-ant.AABB.CCDD.evil.com" → "sk-antAABBCCDDevilcom"), or null.</summary>
     private static string? DotCollapse(string s)
@@ -206,8 +208,32 @@ public sealed class DlpScanner : IDlpScanner
     private static string LinePreserving(string text, string norm)
     {
         if (text.AsSpan().IndexOfAny('\n', '\r', '\t') < 0) return norm;
+        if (TextNormalizer.IsAsciiText(text))
+            return string.Create(text.Length, text, static (dst, src) =>
+            {
+                src.AsSpan().CopyTo(dst);
+                dst.ReplaceAny(LineBreaks, ' ');
+            });
         return TextNormalizer.ForDlp(text.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' '));
     }
+
+    private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\t\n\r");
+
+    /// <summary>TextNormalizer.ForDlp, with a one-pass path for ASCII text whose only controls are TAB/CR/LF (it strips them).</summary>
+    private static string ForDlp(string text)
+    {
+        if (!TextNormalizer.IsAsciiText(text)) return TextNormalizer.ForDlp(text);
+        int breaks = CountBreaks(text);
+        if (breaks == 0) return text;
+        return string.Create(text.Length - breaks, text, static (dst, src) =>
+        {
+            int n = 0;
+            foreach (char c in src)
+                if (c is not ('\t' or '\n' or '\r')) dst[n++] = c;
+        });
+    }
+
+    private static int CountBreaks(string s) => s.AsSpan().Count('\n') + s.AsSpan().Count('\r') + s.AsSpan().Count('\t');
 
     private static Verdict Dedup(List<Finding> findings)
     {
