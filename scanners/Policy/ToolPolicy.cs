@@ -111,6 +111,7 @@ public sealed class ToolPolicy
         var baselineName = PolicyText.Prepare(toolName, ShellViewKind.Baseline);
 
         PolicyArgumentViews? all = null;
+        Dictionary<string, PolicyArgumentViews>? keyed = null;
         ImmutableArray<ToolPolicyRule>.Builder? matched = null;
         var strictest = ScanAction.None;
         string? redirectName = null;
@@ -125,7 +126,16 @@ public sealed class ToolPolicy
                 if (rule.ArgKeyRegex is not null)
                 {
                     if (arguments is not { } raw) continue;
-                    views = new PolicyArgumentViews(ToolArguments.ValuesUnderKeys(raw, rule.ArgKeyRegex));
+                    // Rules sharing an arg_key (the extended command-shape rules) share one de-obfuscation.
+                    keyed ??= new Dictionary<string, PolicyArgumentViews>(StringComparer.Ordinal);
+                    if (!keyed.TryGetValue(rule.ArgKey!, out views!))
+                    {
+                        // Usually the command is the only argument: then the keyed values are all values, already viewed.
+                        var under = ToolArguments.ValuesUnderKeys(raw, rule.ArgKeyRegex);
+                        keyed[rule.ArgKey!] = views = under.SequenceEqual(values, StringComparer.Ordinal)
+                            ? all ??= new PolicyArgumentViews(values)
+                            : new PolicyArgumentViews(under);
+                    }
                 }
                 else views = all ??= new PolicyArgumentViews(values);
                 if (views.IsEmpty || !views.Matches(rule.ArgRegex, rule.WholeCommandOnly)) continue;

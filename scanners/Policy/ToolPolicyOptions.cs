@@ -19,8 +19,9 @@ public sealed record ToolPolicyOptions
 
     /// <summary>
     /// Adds <see cref="ToolPolicyRules.Extended"/> (this port's general shell-threat rules: injection payloads, credential
-    /// reads, download-and-execute, miners, privilege escalation, defence evasion, reverse shells, exfiltration) on top of
-    /// the configured or built-in rules. Not in Pipelock; on by default because the 17 built-ins miss most attacks.
+    /// reads, download-and-execute, miners, privilege escalation, defence evasion, reverse shells, exfiltration, host
+    /// discovery and injection probes) on top of the configured or built-in rules. Not in Pipelock; on by default because
+    /// the 17 built-ins miss most attacks.
     /// </summary>
     public bool ExtendedRules { get; init; } = true;
 

@@ -65,6 +65,8 @@ public static partial class ToolPolicyRules
             @"\.npmrc\b", @"\.pypirc\b", @"\.vault-token\b", @"/var/run/secrets/kubernetes\.io/", @"/proc/(self|\d+)/environ\b",
             @"\\(repair|config)\\(SAM|SYSTEM|SECURITY)\b", @"\breg\s+save\s+HKLM\\(SAM|SYSTEM|SECURITY)\b",
             @"\.gnupg/", @"\.password-store/", @"\bwallet\.dat\b",
+            @"\.my\.cnf\b", @"\.s3cfg\b", @"\.boto\b", @"\.config/gh/hosts\.yml\b", @"\.terraform\.d/credentials", @"\.(cargo|gem)/credentials\b",
+            @"\b(cat|head|tail|less|more|strings|base64|xxd)\b[^;|&]*(\bwp-config\.php\b|\.htpasswd\b|/etc/ssl/private/)",   // read, not configured
             @"\b(find|locate)\b.*\s-i?name\s+\S*(id_rsa|id_ed25519|\.git-credentials|wallet\.dat|\.kdbx)"),
             ScanAction.Block),
         Rule("System Account File Read", @"(?i)\b(cat|head|tail|less|more|nl|tac|strings|xxd|od|base64|type|get_user_file)\b[\s(]+\S*/etc/(passwd|group)\b"),
@@ -91,8 +93,8 @@ public static partial class ToolPolicyRules
             @"\bphpinfo\s*\(\s*\)", @"\bphpversion\s*\(\s*\)")),
         Rule("Web Shell Write", @"(?i)(<\?php|<%|<jsp:).*>{1,2}\s*\S+\.(php\d?|phtml|jsp|aspx?)\b", ScanAction.Block),
         Rule("Script Injection Probe", @"(?i)(<script\b[^>]*>\s*\w*\s*\(|<script\s+src=|<img\s+src=\S*\s+on(error|load)\s*=)"),
-        Rule("Blind Injection Timing Probe", @"(?i)(\|\||&&|[;|&`]|\$\()\s*ping\s+(-[a-z]\s+\d+\s+)+(127\.0\.0\.1|localhost)\b"),
-        Rule("Overflow Probe", @"(?i)\bprint\s+\S{1,8}\s*x\s*\d{4,}\b"),
+        Rule("Blind Injection Timing Probe", @"(?i)(^|\|\||&&|[;|&`]|\$\()\s*ping\s+(-[a-z]\s+\d+\s+)+(127\.0\.0\.1|localhost)\b"),  // pinging loopback only waits
+        Rule("Overflow Probe", @"(?i)(\bprint\s+\S{1,8}\s*x\s*\d{4,}\b|A{256}|X{256}|(\\x90){64}|(%[nsx]){16})"),         // filler, NOP sled, format string
         Rule("Windows Attack Command", AnyOf(
             @"\bnet\s+user\s+\S+\s+\S+\s+/add\b", @"\bnet\s+localgroup\s+administrators\s+\S+\s+/add\b",
             @"\bnetsh\s+(advfirewall\s+set\s+\S+\s+state\s+off|firewall\s+set\s+opmode\s+(mode=)?disable)",
@@ -107,6 +109,7 @@ public static partial class ToolPolicyRules
             @"\b(useradd|usermod|adduser)\b.*\s-[a-zA-Z]*(u\s*0\b|G\s+\S*\b(root|sudo|wheel|admin)\b)",
             @"\becho\s+\S+\s*\|\s*sudo\s+-S\b", @"\|\s*su\s+(-\s+)?root\b", @"\broot:[^\s|:]+\s*\|\s*(sudo\s+)?chpasswd\b",
             @"\bsetcap\s+\S*cap_(setuid|sys_admin|dac_override|dac_read_search)\b", @"\bdocker\s+run\b.*\s-v\s+/:/",
+            @"\bpasswd\s+(-\w+\s+)*-d\s+\S+",                                                    // empty password: anyone may log in
             @"\bos\.setuid\(\s*0\s*\)", @"\bLD_PRELOAD=\S*/(tmp|dev/shm|var/tmp)/"),
             ScanAction.Block),
         Rule("Defense Evasion", AnyOf(
@@ -135,6 +138,11 @@ public static partial class ToolPolicyRules
             @"\b(dig|nslookup|host)\s+(\S+\s+)*\$\{?\w+\}?\.[\w-]+\.\w+",                                // $label.attacker.tld
             Fetch + @"[^;|&]*[?&=]\S*(\$\(|`)\s*(whoami|id|uname|pwd)\b",
             @"\b(scp|rsync|sftp)\b.*(\.(ssh|aws|gnupg)\b|/etc/shadow|\.env\b)\S*\s+\S+:\S*")),
+        // GNU rm permutes options, so "rm /srv/data -rf" (or /bin/{rm,} -rf x, which expands to it) is the built-in's
+        // recursive/force delete with the flags moved past an operand, where the built-in pattern does not look.
+        // Operands stop at find's \; and + so "-exec rm {} \; -printf" is not read as a flag of rm.
+        Rule("Destructive File Delete, Flags After Operands",
+            @"(?i)\brm\s+([^-;|&\s\\+]\S*\s+)+(-[a-z]*[rf][a-z]*|--recursive|--force)(\s|$)", ScanAction.Block),
         Rule("Fork Bomb", @"\(\)\s*\{\s*[\w:.]+\s*\|\s*[\w:.]+\s*&\s*\}", ScanAction.Block, Severity.Critical),
         Rule("Block Device Overwrite", AnyOf(
             @">\s*/dev/(sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|mmcblk\d)\b", @"\bwipefs\b", @"\bshred\b[^;|&]*/dev/",
@@ -147,5 +155,6 @@ public static partial class ToolPolicyRules
             ScanAction.Block),
         Rule("Execute from Temporary Directory",
             @"(?i)(&&|;|\|)\s*(sudo\s+)?/(tmp|dev/shm|var/tmp)/\.[\w.-]+|\bchmod\s+(\S+\s+)*(\+x|[0-7]*[1357][0-7]{0,2})\s+/(tmp|dev/shm|var/tmp)/\.[\w.-]+"),
+        .. DiscoveryRules(),
     ];
 }
