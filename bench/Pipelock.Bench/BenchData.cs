@@ -42,4 +42,36 @@ internal static class BenchData
 
     /// <summary>A generated GitHub-token-shaped string (not a real credential).</summary>
     public static string GithubToken() => "gh" + "p_" + RandomAlnum(36);
+
+    /// <summary>
+    /// A clean JSON API response of about <paramref name="bytes"/>: transactions with UUIDs, ISO timestamps, amounts,
+    /// merchant names and links. Ids and URLs are long token runs, so this text takes DLP's full scan, not the clean-text gate.
+    /// </summary>
+    public static string TransactionsJson(int bytes, int seed = 5)
+    {
+        var rng = new Random(seed);
+        var sb = new StringBuilder(bytes + 512);
+        sb.Append("{\"transactions\":[");
+        for (int i = 0; sb.Length < bytes - 300; i++)
+        {
+            if (i > 0) sb.Append(',');
+            var id = new Guid(RandomBytes(rng, 16));
+            sb.Append("{\"id\":\"").Append(id).Append("\",\"date\":\"2026-")
+              .Append((rng.Next(12) + 1).ToString("00")).Append('-').Append((rng.Next(28) + 1).ToString("00"))
+              .Append("T10:").Append(rng.Next(60).ToString("00")).Append(":00Z\",\"amount\":")
+              .Append(rng.Next(1, 90000) / 100.0).Append(",\"currency\":\"USD\",\"merchant\":\"")
+              .Append(Words[rng.Next(Words.Length)]).Append(' ').Append(Words[rng.Next(Words.Length)])
+              .Append("\",\"category\":\"").Append(Words[rng.Next(Words.Length)])
+              .Append("\",\"url\":\"https://app.example.com/transactions/").Append(id).Append("\"}");
+        }
+        sb.Append("]}");
+        return sb.ToString();
+    }
+
+    private static byte[] RandomBytes(Random rng, int n)
+    {
+        var b = new byte[n];
+        rng.NextBytes(b);
+        return b;
+    }
 }
