@@ -36,6 +36,14 @@ internal sealed class CompiledPattern
         }
         MinRun = p.MinRun > 0 ? p.MinRun : (Keywords.Length == 0 && p.MinDigits == 0 ? 16 : 0);
         StripPrefix = Keywords.Length == 1 ? Keywords[0].Length : 0;
+        var (classLen, classChars) = TokenRunBound.ClassRun(p.Regex);
+        if (classLen >= MinClassRun)
+        {
+            ClassRunLength = classLen;
+            ClassRunChars = System.Buffers.SearchValues.Create(classChars);
+            foreach (char c in classChars) _classBits[c >> 6] |= 1UL << (c & 63);
+            ClassRunWithinTokens = classChars.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-' or '.' or '~');
+        }
     }
 
     /// <summary>
@@ -88,5 +96,53 @@ internal sealed class CompiledPattern
     public int MinRun { get; }
     /// <summary>Characters of fixed prefix to drop before the placeholder check.</summary>
     public int StripPrefix { get; }
+
+    /// <summary>Class runs shorter than this are too weak a filter to be worth checking.</summary>
+    private const int MinClassRun = 12;
+
+    /// <summary>
+    /// A run of <see cref="ClassRunLength"/> chars from <see cref="ClassRunChars"/> that every match holds (0 = none known):
+    /// a window without one is skipped before the regex runs.
+    /// </summary>
+    public int ClassRunLength { get; }
+    public System.Buffers.SearchValues<char>? ClassRunChars { get; }
+
+    /// <summary>True when the class holds only token chars, so its run lies inside one TextFeatures token run.</summary>
+    public bool ClassRunWithinTokens { get; }
+
+    private readonly ulong[] _classBits = new ulong[2];
+
+    /// <summary>Scalar form of <see cref="MayMatch"/> for short ASCII spans (a token run): one table test per char, early exit.</summary>
+    public bool HasClassRun(ReadOnlySpan<char> span)
+    {
+        if (ClassRunChars is null || span.Length < ClassRunLength) return ClassRunChars is null;
+        ulong lo = _classBits[0], hi = _classBits[1];
+        int run = 0, need = ClassRunLength;
+        foreach (char c in span)
+        {
+            bool member = c < 64 ? (lo >> c & 1) != 0 : c < 128 ? (hi >> (c - 64) & 1) != 0 : true;   // non-ASCII: assume it can match
+            if (!member) run = 0;
+            else if (++run >= need) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// False when <paramref name="window"/> cannot hold a match: it is ASCII and has no run of the rule's class that long.
+    /// Non-ASCII windows always pass (case-insensitive matching has non-ASCII equivalents, e.g. the Kelvin sign for k).
+    /// </summary>
+    public bool MayMatch(ReadOnlySpan<char> window)
+    {
+        if (ClassRunChars is null || !System.Text.Ascii.IsValid(window)) return true;
+        while (true)
+        {
+            int start = window.IndexOfAny(ClassRunChars);
+            if (start < 0 || window.Length - start < ClassRunLength) return false;
+            window = window[start..];
+            int len = window.IndexOfAnyExcept(ClassRunChars);
+            if (len < 0 || len >= ClassRunLength) return true;
+            window = window[len..];
+        }
+    }
     public bool AlwaysRun => Keywords.Length == 0;
 }

@@ -82,7 +82,7 @@ internal sealed class PatternSet
         if (p.IsExempt(host) || skipNames is not null && skipNames.Contains(p.Name)) return;
         foreach (var (ws, wl) in windows)
         {
-            if (FirstValidHit(cp, text, ws, wl) is not { } m) continue;
+            if (!cp.MayMatch(text.AsSpan(ws, wl)) || FirstValidHit(cp, text, ws, wl) is not { } m) continue;
             sink.Add(new Finding(p.Scanner, p.Name, p.Severity, p.WarnOnly ? ScanAction.Warn : ScanAction.Block,
                 Redaction.Redact(text.AsSpan(m.Index, m.Length)), tag is null ? m.Index : -1, tag) { Informational = p.WarnOnly });
             return;
@@ -123,6 +123,8 @@ internal sealed class PatternSet
         foreach (var (s, l, d) in spans)
         {
             if (digitsRule ? d < cp.Pattern.MinDigits : l < cp.MinRun || d < cp.Pattern.MinDigits) continue;
+            // A class of token chars can only repeat inside one token run: check the run itself, not the wider window.
+            if (!digitsRule && cp.ClassRunWithinTokens && !cp.HasClassRun(text.AsSpan(s, l))) continue;
             int start = Math.Max(0, s - 8), end = Math.Min(text.Length, s + l + 64);
             if (windows.Count > 0 && windows[^1].Item1 + windows[^1].Item2 >= start)
                 windows[^1] = (windows[^1].Item1, end - windows[^1].Item1);

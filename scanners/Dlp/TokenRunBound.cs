@@ -10,19 +10,56 @@ namespace Pipelock.Scanners.Dlp;
 internal static class TokenRunBound
 {
     /// <summary>Guaranteed token run of every match of <paramref name="re2"/>, or 0 when unknown.</summary>
-    public static int Of(string re2)
+    public static int Of(string re2) => Analyze(re2) is { } s ? s.Best : 0;
+
+    /// <summary>
+    /// The longest repetition of a single char class that every match holds (<c>[0-9a-f]{32}</c> → 32 hex chars), with
+    /// the class as ASCII chars (letters in both cases, since rules compile case-insensitively); (0, "") when unknown.
+    /// </summary>
+    public static (int Length, string Chars) ClassRun(string re2)
+    {
+        if (Analyze(re2) is not { ClassLen: > 0 } s) return (0, "");
+        var chars = new System.Text.StringBuilder();
+        for (int c = 0; c < 128; c++)
+            if ((s.ClassSet >> c & UInt128.One) != UInt128.Zero) chars.Append((char)c);
+        return (s.ClassLen, chars.ToString());
+    }
+
+    private static Shape? Analyze(string re2)
     {
         try
         {
             var p = new Parser(re2);
             var n = p.Alternation();
-            return p.AtEnd ? n.Best : 0;
+            return p.AtEnd ? n : null;
         }
         catch (FormatException)
         {
-            return 0;
+            return null;
         }
     }
+
+    /// <summary>An atom of one char: its token shape, its class run of 1 and its char set (letters folded to both cases).</summary>
+    private static Shape CharAtom(UInt128 set, bool allToken)
+    {
+        for (int c = 'a'; c <= 'z'; c++)
+            if ((set >> c & UInt128.One) != UInt128.Zero || (set >> (c - 32) & UInt128.One) != UInt128.Zero)
+                set |= UInt128.One << c | UInt128.One << (c - 32);
+        var baseShape = allToken ? Shape.TokenChar : Shape.OtherChar;
+        return set == UInt128.Zero ? baseShape : baseShape with { ClassLen = 1, ClassSet = set, AtomSet = set };
+    }
+
+    private static UInt128 Bit(char c) => c < 128 ? UInt128.One << c : UInt128.Zero;
+
+    private static UInt128 Range(char lo, char hi)
+    {
+        UInt128 set = UInt128.Zero;
+        for (int c = lo; c <= hi && c < 128; c++) set |= UInt128.One << c;
+        return set;
+    }
+
+    private static readonly UInt128 Digits = Range('0', '9');
+    private static readonly UInt128 Word = Range('0', '9') | Range('A', 'Z') | Range('a', 'z') | Bit('_');
 
     /// <summary>
     /// Facts about every match of a sub-pattern: AllToken (only token chars), MinLen, and lower bounds on the token run
@@ -34,21 +71,35 @@ internal static class TokenRunBound
         public static readonly Shape TokenChar = new(true, 1, 1, 1, 1);
         public static readonly Shape OtherChar = new(false, 1, 0, 0, 0);
 
-        public static Shape Concat(Shape a, Shape b) => new(
+        /// <summary>A repetition of one char class (ASCII, letters in both cases) that every match holds, and its length.</summary>
+        public int ClassLen { get; init; }
+        public UInt128 ClassSet { get; init; }
+        /// <summary>Set only on single-char atoms: the chars the atom can match (0 = unknown or non-ASCII).</summary>
+        public UInt128 AtomSet { get; init; }
+
+        public Shape WithClass(int len, UInt128 set) => this with { ClassLen = len, ClassSet = set };
+
+        public static Shape Concat(Shape a, Shape b) => new Shape(
             a.AllToken && b.AllToken,
             Sat(a.MinLen + b.MinLen),
             a.AllToken ? Sat(a.MinLen + b.Pre) : a.Pre,
             b.AllToken ? Sat(a.Suf + b.MinLen) : b.Suf,
-            Math.Max(Math.Max(a.Best, b.Best), Sat(a.Suf + b.Pre)));
+            Math.Max(Math.Max(a.Best, b.Best), Sat(a.Suf + b.Pre)))
+            .WithClass(a.ClassLen >= b.ClassLen ? a.ClassLen : b.ClassLen, a.ClassLen >= b.ClassLen ? a.ClassSet : b.ClassSet);
 
-        public static Shape Either(Shape a, Shape b) => new(
-            a.AllToken && b.AllToken, Math.Min(a.MinLen, b.MinLen), Math.Min(a.Pre, b.Pre), Math.Min(a.Suf, b.Suf), Math.Min(a.Best, b.Best));
+        // Either branch may match: a run of the shorter length over the union of both classes is what both guarantee.
+        public static Shape Either(Shape a, Shape b) => new Shape(
+            a.AllToken && b.AllToken, Math.Min(a.MinLen, b.MinLen), Math.Min(a.Pre, b.Pre), Math.Min(a.Suf, b.Suf), Math.Min(a.Best, b.Best))
+            .WithClass(Math.Min(a.ClassLen, b.ClassLen), a.ClassSet | b.ClassSet);
 
         public Shape Repeat(int min)
         {
             if (min == 0) return AllToken ? Empty : new Shape(false, 0, 0, 0, 0);
-            if (AllToken) { int n = Sat((long)MinLen * min); return new Shape(true, n, n, n, n); }
-            return new Shape(false, Sat((long)MinLen * min), Pre, Suf, min >= 2 ? Math.Max(Best, Sat(Suf + Pre)) : Best);
+            // x{n} of a single-char atom is a run of n chars of its class; of a group, the group's own class run.
+            int classLen = AtomSet != UInt128.Zero ? Sat((long)min) : ClassLen;
+            var classSet = AtomSet != UInt128.Zero ? AtomSet : ClassSet;
+            if (AllToken) { int n = Sat((long)MinLen * min); return new Shape(true, n, n, n, n).WithClass(classLen, classSet); }
+            return new Shape(false, Sat((long)MinLen * min), Pre, Suf, min >= 2 ? Math.Max(Best, Sat(Suf + Pre)) : Best).WithClass(classLen, classSet);
         }
 
         private static int Sat(long v) => (int)Math.Min(v, 1 << 20);
@@ -122,7 +173,7 @@ internal static class TokenRunBound
                     return Class();
                 case '.':
                     _i++;
-                    return Shape.OtherChar;
+                    return Shape.OtherChar;          // any char: no class worth a pre-check
                 case '^' or '$':
                     _i++;
                     return Shape.Empty;
@@ -132,7 +183,7 @@ internal static class TokenRunBound
                     throw new FormatException("dangling quantifier");
                 default:
                     _i++;
-                    return IsToken(c) ? Shape.TokenChar : Shape.OtherChar;
+                    return CharAtom(Bit(c), IsToken(c));
             }
         }
 
@@ -177,19 +228,22 @@ internal static class TokenRunBound
             _i += 2;
             switch (e)
             {
-                case 'd' or 'w':
-                    return Shape.TokenChar;
+                case 'd':
+                    return CharAtom(Digits, true);
+                case 'w':
+                    return CharAtom(Word, true);
                 case 'b' or 'B' or 'A' or 'z':
                     return Shape.Empty;
                 case 's' or 'S' or 'D' or 'W' or 'n' or 'r' or 't' or 'f' or 'v':
                     return Shape.OtherChar;
                 case 'x':
-                    return IsToken(HexChar()) ? Shape.TokenChar : Shape.OtherChar;
+                    char h = HexChar();
+                    return CharAtom(Bit(h), IsToken(h));
                 case 'p' or 'P' or 'Q' or 'C':
                     throw new FormatException("unsupported escape");
                 default:
                     if (char.IsAsciiLetterOrDigit(e)) throw new FormatException("unsupported escape");
-                    return IsToken(e) ? Shape.TokenChar : Shape.OtherChar;
+                    return CharAtom(Bit(e), IsToken(e));
             }
         }
 
@@ -215,7 +269,8 @@ internal static class TokenRunBound
             _i++;
             bool negated = _i < s.Length && s[_i] == '^';
             if (negated) _i++;
-            bool allToken = true, first = true;
+            bool allToken = true, first = true, known = true;
+            UInt128 set = UInt128.Zero;
             while (true)
             {
                 if (_i >= s.Length) throw new FormatException("unterminated class");
@@ -228,6 +283,15 @@ internal static class TokenRunBound
                     if (close < 0) throw new FormatException("bad POSIX class");
                     var name = s[(_i + 2)..close];
                     allToken &= name is "alpha" or "digit" or "alnum" or "upper" or "lower" or "xdigit";
+                    set |= name switch
+                    {
+                        "alpha" or "upper" or "lower" => Range('A', 'Z') | Range('a', 'z'),
+                        "digit" => Digits,
+                        "alnum" => Digits | Range('A', 'Z') | Range('a', 'z'),
+                        "xdigit" => Digits | Range('A', 'F') | Range('a', 'f'),
+                        _ => UInt128.Zero,
+                    };
+                    known &= name is "alpha" or "digit" or "alnum" or "upper" or "lower" or "xdigit";
                     _i = close + 2;
                     continue;
                 }
@@ -237,8 +301,10 @@ internal static class TokenRunBound
                     if (_i + 1 >= s.Length) throw new FormatException("trailing backslash");
                     char e = s[_i + 1];
                     _i += 2;
-                    if (e is 'd' or 'w') continue;
-                    if (e is 's' or 'S' or 'D' or 'W' or 'n' or 'r' or 't' or 'f' or 'v' or 'p' or 'P') { allToken = false; continue; }
+                    if (e is 'd' or 'w') { set |= e == 'd' ? Digits : Word; continue; }
+                    if (e is 's') { allToken = false; set |= Bit(' ') | Bit('\t') | Bit('\n') | Bit('\r') | Bit('\f') | Bit('\v'); continue; }
+                    if (e is 'n' or 'r' or 't' or 'f' or 'v') { allToken = false; set |= Bit(e switch { 'n' => '\n', 'r' => '\r', 't' => '\t', 'f' => '\f', _ => '\v' }); continue; }
+                    if (e is 'S' or 'D' or 'W' or 'p' or 'P') { allToken = false; known = false; continue; }
                     lo = e == 'x' ? HexChar() : e;
                     if (e != 'x' && char.IsAsciiLetterOrDigit(e)) throw new FormatException("unsupported class escape");
                 }
@@ -258,8 +324,11 @@ internal static class TokenRunBound
                 }
                 for (int v = lo; v <= hi; v++)
                     if (!IsToken((char)v)) { allToken = false; break; }
+                if (hi >= 128) known = false;
+                set |= Range(lo, hi);
             }
-            return allToken && !negated ? Shape.TokenChar : Shape.OtherChar;
+            if (negated || !known) return Shape.OtherChar;
+            return CharAtom(set, allToken);
         }
     }
 }

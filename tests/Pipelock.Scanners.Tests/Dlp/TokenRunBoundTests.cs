@@ -36,6 +36,32 @@ public sealed class TokenRunBoundTests
     public void Of_ReturnsGuaranteedRun(string re, int expected) => Assert.Equal(expected, TokenRunBound.Of(re));
 
     [Theory]
+    [InlineData(@"[0-9a-f]{32}-us\d{1,2}", 32, "0123456789ABCDEFabcdef")]   // letters fold to both cases
+    [InlineData(@"\d{15,16}\|[a-z]{27,40}", 27, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")]
+    [InlineData(@"(?:[0-9]{20}|[a-f]{24})", 20, "0123456789ABCDEFabcdef")]   // either branch: shorter length, both classes
+    [InlineData(@"x(?:[0-9]{20})?", 1, "Xx")]                               // the optional digits guarantee nothing
+    [InlineData(@"[^a]{30}", 0, "")]                                        // negated: unknown
+    [InlineData(@"a{3}", 3, "Aa")]
+    public void ClassRun_ReturnsGuaranteedClassRepetition(string re, int length, string chars)
+    {
+        var (l, c) = TokenRunBound.ClassRun(re);
+        Assert.Equal(length, l);
+        Assert.Equal(chars, c);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderPatternsTests.Samples), MemberType = typeof(ProviderPatternsTests))]
+    public void ClassRun_ProviderSample_MatchHoldsTheClassRun(string rule, string text)
+    {
+        var pattern = AllRules.FirstOrDefault(p => p.Name == rule);
+        if (pattern is null) return;
+        var cp = new CompiledPattern(pattern, 0);
+        var m = cp.Regex.Match(text);
+        Assert.True(m.Success, rule);
+        Assert.True(cp.MayMatch(m.Value), $"{rule}: the match lacks the class run the pre-check requires");
+    }
+
+    [Theory]
     [MemberData(nameof(ProviderPatternsTests.Samples), MemberType = typeof(ProviderPatternsTests))]
     public void Of_ProviderSample_MatchHoldsARunAtLeastTheBound(string rule, string text)
     {
