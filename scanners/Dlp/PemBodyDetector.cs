@@ -38,7 +38,7 @@ internal static class PemBodyDetector
             if (i < s.Length && IsTokenNeighbour(s[i])) continue;
             candidates++;
             var tok = s.Slice(start, len);
-            if (HasHashPrefix(s, start) || IsSshPublicKey(s, start) || !LooksRandom(tok)) continue;
+            if (HasHashPrefix(s, start) || IsPublicOrMediaBlob(s, start) || !LooksRandom(tok)) continue;
             sink.Add(new Finding(ScannerNames.Dlp, Rule, Severity.Critical, ScanAction.Block, Redaction.Redact(tok), encoding is null ? start : -1, encoding));
             return;
         }
@@ -57,13 +57,20 @@ internal static class PemBodyDetector
     }
 
     /// <summary>
-    /// "ssh-ed25519 AAAAC3Nz…", "ecdsa-sha2-nistp256 AAAAE2Vj…": an SSH public key (wire format starts with a 4-byte
-    /// length, base64 "AAAA"), which authorized_keys and known_hosts lines carry in the clear.
+    /// Base64 of a known non-key format: SSH public keys ("ssh-ed25519 AAAAC3Nz…"; the wire format starts with a
+    /// 4-byte length, base64 "AAAA") that authorized_keys lines carry in the clear, and compressed or media payloads
+    /// (gzip, zip, zstd, xz, bzip2, PNG, JPEG, GIF, PDF) whose bytes look as random as key material.
     /// </summary>
-    private static bool IsSshPublicKey(ReadOnlySpan<char> s, int start) =>
-        s[start..].StartsWith("AAAA", StringComparison.Ordinal)
-        || s[Math.Max(0, start - 24)..start].Contains("ssh-", StringComparison.Ordinal)
-        || s[Math.Max(0, start - 24)..start].Contains("ecdsa-", StringComparison.Ordinal);
+    private static bool IsPublicOrMediaBlob(ReadOnlySpan<char> s, int start)
+    {
+        var tok = s[start..];
+        foreach (var magic in Magics)
+            if (tok.StartsWith(magic, StringComparison.Ordinal)) return true;
+        var before = s[Math.Max(0, start - 24)..start];
+        return before.Contains("ssh-", StringComparison.Ordinal) || before.Contains("ecdsa-", StringComparison.Ordinal);
+    }
+
+    private static readonly string[] Magics = ["AAAA", "H4sI", "UEsDB", "KLUv/", "/Td6WFo", "QlpoO", "iVBORw0KGgo", "/9j/", "R0lGOD", "JVBERi0"];
 
     private static bool LooksRandom(ReadOnlySpan<char> tok)
     {

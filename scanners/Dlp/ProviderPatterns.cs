@@ -159,6 +159,14 @@ public static class ProviderPatterns
         Px("Docker Swarm Join Token", @"SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}", Critical, "swmtkn-1-"),
         Px("Bitbucket App Password", @"\bATBB[A-Za-z0-9_=.-]{28,}", Critical, "atbb"),
         Px("NuGet API Key", @"\boy2[a-z0-9]{43}\b", High, "oy2"),
+        Px("Bitbucket HTTP Access Token", @"\bBBDC-[A-Za-z0-9+/_-]{44}", Critical, "bbdc-"),
+        Px("Zapier Webhook", @"https://hooks\.zapier\.com/hooks/catch/\d+/[a-z0-9]{5,}", High, "hooks.zapier.com"),
+        Px("ElevenLabs API Key", @"\bsk_[a-f0-9]{48}\b", Critical, "sk_"),
+        Px("Firebase Cloud Messaging Server Key", @"AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134}", Critical, ":apa91b"),
+        Px("Azure DevOps PAT", @"\b[A-Za-z0-9]{52}AZDO[A-Za-z0-9]{4}\b|\b[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}\b", Critical, "azdo"),
+        Px("Azure Shared Access Key", @"SharedAccessKey=([A-Za-z0-9+/]{42,43}=)", Critical, "sharedaccesskey=") with { ValueGroup = 1 },
+        // STS session tokens: base64 of a fixed binary header ("IQoJb3JpZ2lu…" / "FwoGZXIvYXdz…").
+        Px("AWS Session Token", @"(?-i:(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/=]{100,})", Critical, "iqojb3jpz2lux2vj", "fwogzxivyxdze"),
         Px("PGP/SSH Private Key Block", @"-----(?:BEGIN|END)[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----", Critical, "private key"),
         Px("PuTTY Private Key", @"PuTTY-User-Key-File-\d+:", Critical, "putty-user-key-file"),
     ];

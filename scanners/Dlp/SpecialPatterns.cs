@@ -48,6 +48,8 @@ public static class SpecialPatterns
             { Keywords = ["<add"], ValueGroup = 1, Judge = KeyKind.Password },
         // Freemius SDK config: 'secret_key' => 'sk_…'.
         new("Freemius Secret Key", @"[""']secret_key[""']\s*=>\s*[""'](sk_[^\s""']{29})[""']", Critical) { Keywords = ["secret_key"], ValueGroup = 1 },
+        // kubeadm bootstrap tokens ("kubeadm join … --token abcdef.0123456789abcdef", "token: …" in a join config).
+        new("Kubernetes Bootstrap Token", @"token[""']?(?:\s*[=:]\s*|\s+)[""']?(?-i:([a-z0-9]{6}\.[a-z0-9]{16}))(?:[^A-Za-z0-9.]|$)", Critical) { Keywords = ["token"], ValueGroup = 1 },
         new("GCP Service Account Private Key ID", @"""private_key_id""\s*:\s*""[a-f0-9]{40}""", Critical) { Keywords = ["private_key_id"] },
         new("Plaid Client ID Header", @"plaid[-_]client[-_]id[""']?\s*[:=]\s*[""']?([a-f0-9]{24})\b", Medium) { Keywords = ["plaid-client-id", "plaid_client_id"], ValueGroup = 1 },
         new("Plaid Secret", @"plaid[-_]?secret[""']?\s*[:=]\s*[""']?([a-f0-9]{30})\b", Critical) { Keywords = ["plaid-secret", "plaid_secret", "plaidsecret"], ValueGroup = 1 },

@@ -54,6 +54,16 @@ public sealed class ProviderFamiliesTests
             ("Chargebee API Key", "chargebee", "live" + "_" + R(r, Alnum, 32)),
             ("Splunk HEC Token", "splunk", Guid.NewGuid().ToString()),
             ("Discord Client Secret", "discord", R(r, LowerAlnum, 28) + "=_-a"),
+            ("Bitbucket HTTP Access Token", "bitbucket", "BB" + "DC-" + R(r, Alnum + "+/", 44)),
+            ("ElevenLabs API Key", "elevenlabs", "sk" + "_" + R(r, HexLower, 48)),
+            ("Firebase Cloud Messaging Server Key", "fcm", "AAAA" + R(r, Alnum, 7) + ":APA91b" + R(r, Alnum + "_-", 134)),
+            ("Azure DevOps PAT", "ado", R(r, Alnum, 76) + "AZ" + "DO" + R(r, Alnum, 4)),
+            ("AWS Session Token", "aws_session", "IQoJb3JpZ2lu" + "X2Vj" + R(r, Alnum + "+/", 300)),
+            ("Mistral API Key", "mistral", R(r, Alnum, 32)),
+            ("Postmark Server Token", "postmark", Guid.NewGuid().ToString()),
+            ("Twilio Auth Token", "twilio", R(r, HexLower, 32)),
+            ("Deepgram API Key", "deepgram", R(r, HexLower, 40)),
+            ("AssemblyAI API Key", "assemblyai", R(r, HexLower, 32)),
         };
         var data = new TheoryData<string, string, string>();
         foreach (var (rule, id, value) in samples)
@@ -80,6 +90,9 @@ public sealed class ProviderFamiliesTests
             { "Django Insecure Secret Key", "SECRET_KEY = \"django-" + "insecure-" + R(r, Alnum + "!%_&*^)(", 50) + "\"" },
             { "Ansible Vault Blob", "$ANSIBLE_VAULT;1.1;AES256\n" + R(r, HexLower, 80) + "\n" + R(r, HexLower, 80) },
             { "Azure Data Factory SHIR Key", "IR@" + Guid.NewGuid() + "@adf-app-001@we@" + Convert.ToBase64String(Bytes(r, 32)) },
+            { "Kubernetes Bootstrap Token", "kubeadm join 10.0.0.5:6443 --token " + R(r, LowerAlnum, 6) + "." + R(r, LowerAlnum, 16) + " --discovery-token-ca-cert-hash sha256:" + R(r, HexLower, 64) },
+            { "Zapier Webhook", "curl -X POST https://hooks.zapier.com/hooks/catch/" + R(r, Digits, 7) + "/" + R(r, LowerAlnum, 7) + "/ -d x=1" },
+            { "Azure Shared Access Key", "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=" + Convert.ToBase64String(Bytes(r, 32)) },
             { "Claude Code Session URL", "see https://claude.ai/code/session_" + R(r, Alnum, 24) + " for context" },
         };
     }

@@ -38,6 +38,14 @@ public sealed class ValueQualityTests
         return B64(raw);
     }
 
+    private static string Gzip(string text)
+    {
+        using var ms = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Optimal))
+            gz.Write(System.Text.Encoding.ASCII.GetBytes(text));
+        return B64(ms.ToArray());
+    }
+
     /// <summary>A value with both letter cases and at least three digits (never a variable name).</summary>
     private static string Mixed(Random r) => R(r, Upper, 4) + R(r, Digits, 3) + R(r, Lower, 5) + R(r, Alnum, 4);
 
@@ -123,6 +131,9 @@ public sealed class ValueQualityTests
             "//registry.example.org:_authToken=" + Guid1(r),
             "continuationToken: " + Guid4(),
             "trace_token = " + Guid4(),
+            // Compressed and media payloads look as random as key bodies.
+            "printf '" + Gzip(R(r, Alnum + " ", 70)) + "' | base64 -d | gunzip",
+            "\"" + ("iVBORw0KGgo" + StdB64Line(r, 60))[..64] + "\"",
             // Public key material in the clear.
             "ssh-" + "ed25519 " + sshEd25519 + " user@host",
             "authorized: " + sshEd25519,
