@@ -124,6 +124,11 @@ internal static class HardNegatives
         return false;
     }
 
+    /// <summary>Punctuation that random passwords use and names, paths and sentences do not ("{{h}o)p${e]nob(ody…").</summary>
+    public static bool HasPasswordPunctuation(ReadOnlySpan<char> s) => s.IndexOfAny(PasswordPunctuation) >= 0;
+
+    private static readonly System.Buffers.SearchValues<char> PasswordPunctuation = System.Buffers.SearchValues.Create("{}()[]<>!#%&*+;?@^~`|\\");
+
     public static bool IsUuid(ReadOnlySpan<char> s) =>
         s.Length == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' && Guid.TryParse(s, out _);
 

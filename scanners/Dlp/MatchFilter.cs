@@ -47,7 +47,9 @@ internal static class MatchFilter
         }
         if (p.ValueGroup > 0 && p.Judge == KeyKind.None && Placeholders.IsTemplate(value)) return false;
         if (p.MinEntropy > 0 && ShannonEntropy.BitsPerChar(value) < p.MinEntropy) return false;
-        if (p.Judge != KeyKind.None && !ValueJudge.IsCredential(value, p.Judge, quoted: true)) return false;
+        // An unquoted value can be code ("password = getpass()"); a quoted one is a literal.
+        bool quoted = vi > 0 && text[vi - 1] is '"' or '\'' or '`';
+        if (p.Judge != KeyKind.None && !ValueJudge.IsCredential(value, p.Judge, quoted)) return false;
         return true;
     }
 

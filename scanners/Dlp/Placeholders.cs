@@ -41,13 +41,30 @@ public static class Placeholders
         char c0 = v[0];
         if (c0 is '$' or '<' or '{' or '[' or '%' or '@' && v.Length > 1 && (char.IsLetter(v[1]) || v[1] is '{' or '(' or '_' or '<' or '%' or '[')
             && !IsBracedValue(v)) return true;
-        if (v.Contains("${", StringComparison.Ordinal) || v.Contains("{{", StringComparison.Ordinal) || v.Contains("$(", StringComparison.Ordinal)
+        if (HasExpression(v, "${", "}") || HasExpression(v, "{{", "}}") || v.Contains("$(", StringComparison.Ordinal)
             || v.Contains("%s", StringComparison.Ordinal) || v.Contains("%(", StringComparison.Ordinal) || v.Contains("%d", StringComparison.Ordinal)
             || v.Contains("<%", StringComparison.Ordinal)) return true;
         if (v.Contains("process.env", StringComparison.OrdinalIgnoreCase) || v.Contains("environ", StringComparison.OrdinalIgnoreCase)
             || v.Contains("getenv", StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }
+
+    /// <summary>
+    /// A template expression "${NAME}" / "{{ .Values.x }}" (possibly cut at the value's end): what follows the opener up
+    /// to its closer reads like a name or path. Random passwords also contain "${" or "{{" ("m{{h}o)p${e]nob(…"), but
+    /// then the span holds password punctuation no expression language uses there.
+    /// </summary>
+    private static bool HasExpression(ReadOnlySpan<char> v, string open, string close)
+    {
+        int i = v.IndexOf(open, StringComparison.Ordinal);
+        if (i < 0) return false;
+        var rest = v[(i + open.Length)..];
+        int end = rest.IndexOf(close, StringComparison.Ordinal);
+        var body = end >= 0 ? rest[..end] : rest;
+        return body.IndexOfAny(NotInExpressions) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> NotInExpressions = System.Buffers.SearchValues.Create("!#%&*+;<>?@^~`\\$");
 
     /// <summary>
     /// "{ZqL5kVrX1n8t}": a value merely wrapped in braces or brackets. A template names its variable

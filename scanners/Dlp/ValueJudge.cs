@@ -28,7 +28,7 @@ internal static class ValueJudge
         foreach (var w in Words)
             if (v.Contains(w, StringComparison.OrdinalIgnoreCase)) return false;
         if (NamesItself(v)) return false;
-        if (!quoted && (v.Contains('(') || v.Contains('['))) return false;      // function call / indexer
+        if (!quoted && IsCallOrIndexer(v)) return false;
         if (v.Contains("://", StringComparison.Ordinal) || v[0] is '/' or '.' or '~' && kind != KeyKind.Password) return false;
         foreach (var sfx in FileSuffixes)
             if (v.EndsWith(sfx, StringComparison.OrdinalIgnoreCase)) return false;
@@ -36,7 +36,7 @@ internal static class ValueJudge
         // Ids are UUIDs far more often than secrets. Under a secret/token/api-key name a random (version 4) UUID is a
         // key format many APIs issue; time-based and hand-made ones ("…-dead-beef-…") are not secret material.
         if (HardNegatives.IsUuid(v) && !(kind == KeyKind.Lenient || kind == KeyKind.Secret && IsRandomUuid(v))) return false;
-        if (HardNegatives.IsIdentifierLike(v) || HardNegatives.IsPeriodic(v, 4) || HardNegatives.HasSameCharRun(v, 6)) return false;
+        if (HardNegatives.IsIdentifierLike(v) && !HardNegatives.HasPasswordPunctuation(v) || HardNegatives.IsPeriodic(v, 4) || HardNegatives.HasSameCharRun(v, 6)) return false;
         // Issued tokens and keys are random: a value of dictionary words or with a repeated segment is an identifier or
         // a typed sample. Passwords are exempt: passphrases are made of words.
         if (kind is KeyKind.Secret or KeyKind.KeyOnly && (HardNegatives.IsWordComposed(v) || HardNegatives.HasRepeatedSegment(v))) return false;
@@ -90,6 +90,14 @@ internal static class ValueJudge
         }
         int classes = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0);
         return rest < 8 || classes < 3;
+    }
+
+    /// <summary>"getpass()", "os.environ['PW']", "cfg.get(\"db\")": a name or member path opening a call or an index.</summary>
+    private static bool IsCallOrIndexer(ReadOnlySpan<char> v)
+    {
+        int i = 0;
+        while (i < v.Length && (char.IsAsciiLetterOrDigit(v[i]) || v[i] is '_' or '.' or '$' or ':' or '-' or '>')) i++;
+        return i > 0 && i < v.Length && v[i] is '(' or '[' && !char.IsAsciiDigit(v[0]);
     }
 
     /// <summary>RFC 4122 version 4 (random) with the standard variant: "xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx".</summary>

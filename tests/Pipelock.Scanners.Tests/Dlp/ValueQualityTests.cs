@@ -97,6 +97,8 @@ public sealed class ValueQualityTests
             { "Bearer Token", "curl -H 'Authorization: Bearer " + B64(Bytes(r, 256)) + "' https://api.example/x" },
             { "Generic Secret Assignment", "curl -H \"apikey: " + Guid4() + "\" https://api.example/rest/v1" },
             { "Generic Password Assignment", "password: Super" + "Secret" + R(r, Upper, 2) + "Pass!" + R(r, Digits, 4) },
+            // Password punctuation that merely resembles template syntax ("{{…}" without "}}", "${…>#…").
+            { "Generic Password Assignment", "password = \"" + R(r, Lower, 1) + "{{" + R(r, Lower, 2) + "}o)p${" + R(r, Lower, 2) + "]" + R(r, Lower, 5) + "(" + R(r, Lower, 3) + "[" + R(r, Lower, 4) + ">-_$#" + R(r, Lower, 6) + "}\"" },
         };
     }
 
@@ -124,6 +126,10 @@ public sealed class ValueQualityTests
             // Hand-typed samples that repeat a segment.
             "\"token\": \"" + "xo" + "xp-" + id + "-" + id + "-" + id + "-" + R(r, HexLower, 32) + "\"",
             "gl" + "rt-" + seg + "_" + seg + "_" + R(r, Alnum, 6),
+            // Code, not a literal: calls and indexers after an unquoted assignment.
+            "password = getpass()",
+            "db_password = get_secret(\"db\", \"" + R(r, Lower, 8) + "\")",
+            "secret = os.environ[\"APP_SECRET\"]",
             // Credential words with a weak remainder.
             "password: secret" + R(r, Digits, 3),
             "client_secret = \"my_secret_" + R(r, Lower, 4) + "\"",
