@@ -119,7 +119,6 @@ public static class ContextPatterns
         Kw("Alpha Vantage API Key", ["alphavantage", "alpha_vantage", "alpha-vantage"], "[a-z0-9]{16}", High, 3.0),
         Kw("Etherscan API Key", ["etherscan"], "[a-z0-9]{34}", High, 3.0),
         Kw("Binance API Key", ["binance"], An(64), Critical, 3.5),
-        Kw("EODHD API Token", ["eodhd"], @"[a-z0-9]{12,24}(?:\.[0-9]{6,10})?", High, 3.0),
         Kw("Coinstats API Key", ["coinstats"], "[a-z0-9+/=]{40,48}", High, 3.5),
     ];
 }

@@ -20,6 +20,10 @@ public static class SpecialPatterns
         new("Database Connection String", $@"\b(?:{DbSchemes})://[^\s:@/'""<>]{{1,64}}:([^\s@/'""<>]{{3,128}})@[^\s/'""<>]+", Critical) { Keywords = ["://"], ValueGroup = 1, Judge = KeyKind.Lenient, NearChar = '@' },
         new("Basic Auth Credentials", @"\b[a-z][a-z0-9+.\-]{1,15}://[^\s:/'""<>]{1,64}:([^\s@/'""<>]{3,128})@[a-z0-9][a-z0-9.\-]*", High) { Keywords = ["://"], ValueGroup = 1, Judge = KeyKind.Lenient, NearChar = '@' },
         new("Authorization Header Credential", @"(?:authorization|proxy-authorization)[""']?\s*[:=]\s*[""']?(?:[a-z][a-z0-9_-]{1,20}\s+)?([A-Za-z0-9._~+/=\-:%]{8,})", High) { Keywords = ["authorization"], ValueGroup = 1, Judge = KeyKind.Lenient },
+        // An Authorization header value scanned on its own ("Token 3f9a…" for Tiingo, "apikey 9c2b…" for Twelve Data,
+        // "SSWS …" for Okta): scheme and credential are the whole line, which prose never is.
+        new("Authorization Scheme Credential", @"(?m)^[ \t]*(?:token|apikey|api-key|api_key|key|ssws|sso-key|bot|basic|digest)[ \t]+([A-Za-z0-9._~+/=\-:%]{16,})[ \t]*$", High)
+            { Keywords = ["token ", "apikey ", "api-key ", "api_key ", "key ", "ssws ", "sso-key ", "bot ", "basic ", "digest "], ValueGroup = 1, Judge = KeyKind.Secret },
         new("Bearer Token", @"\bbearer\s+([A-Za-z0-9._~+/\-]{20,}={0,2})", High) { Keywords = ["bearer"], ValueGroup = 1, Judge = KeyKind.Secret },
         // -u user:pass, also with user and password quoted separately (-u "user":"pass").
         new("Basic Auth Credentials (curl)", @"\bcurl\b[^\n]{0,300}?\s(?:-u|--user)(?:\s+|=)[""']?[^\s:""'$]{0,64}[""']?:[""']?([^\s""']{3,128})", High) { Keywords = ["curl"], ValueGroup = 1, Judge = KeyKind.Lenient },

@@ -102,6 +102,33 @@ public sealed class ProviderFamiliesTests
     public void ScanText_StructuralCarrier_FlaggedByRule(string rule, string text) =>
         Assert.Contains(Scanner.ScanText(text).Findings, f => f.Rule == rule);
 
+    /// <summary>What the first user's integrations put on the wire (sure-integration §3): header values on their own,
+    /// query parameters, "Name: value" header lines.</summary>
+    public static TheoryData<string> SureCarriers()
+    {
+        var r = new Random(23);
+        return
+        [
+            "Token " + R(r, HexLower, 40),                                                             // Tiingo
+            "apikey " + R(r, HexLower, 32),                                                            // Twelve Data
+            "https://www.alphavantage.co/query?function=TIME_SERIES_DAILY&symbol=IBM&apikey=" + R(r, UpperAlnum, 16),
+            "https://eodhd.com/api/eod/AAPL.US?api_token=" + R(r, Alnum, 24) + "&fmt=json",
+            "PLAID-CLIENT-ID: " + R(r, HexLower, 24) + "\nPLAID-SECRET: " + R(r, HexLower, 30),
+            "x-api-key: " + "sk-" + "ant-api03-" + R(r, Alnum + "-_", 93) + "AA",
+            "Bearer " + "sk-" + "proj-" + R(r, Alnum, 48),
+            "https://" + R(r, Alnum, 16) + ":" + R(r, Alnum, 32) + "@beta-bridge.simplefin.org/simplefin/accounts?start-date=1",
+            "organizations/" + Guid.NewGuid() + "/apiKeys/" + Guid.NewGuid(),
+            "STRIPE_SECRET_KEY=" + "sk" + "_live_" + R(r, Alnum, 24),
+            "POSTHOG_PERSONAL_API_KEY=" + "ph" + "x_" + R(r, Alnum, 43),
+            "LANGFUSE_SECRET_KEY=" + "sk-" + "lf-" + Guid.NewGuid(),
+        ];
+    }
+
+    [Theory]
+    [MemberData(nameof(SureCarriers))]
+    public void ScanText_FirstUserIntegrationCredential_Flagged(string text) =>
+        Assert.True(Scanner.ScanText(text).HasEnforceable, text);
+
     [Theory]
     [InlineData("apiVersion: v1\nkind: Secret\ndata:\n  password: {{ .Values.password | b64enc }}\n")]
     [InlineData("kind: ConfigMap\ndata:\n  log_level: info\n  feature_flags: enabled\n")]

@@ -87,7 +87,10 @@ public sealed class ValueQualityTests
             { "Alpha Vantage API Key", "ALPHA_VANTAGE=" + R(r, UpperAlnum, 16) },
             { "Etherscan API Key", "etherscan: " + R(r, UpperAlnum, 34) },
             { "Binance API Key", "binance.key = '" + R(r, Alnum, 64) + "'" },
-            // Credential carriers.
+            // Credential carriers; header values as the proxy scans them on their own.
+            { "Authorization Scheme Credential", "Token " + R(r, HexLower, 40) },
+            { "Authorization Scheme Credential", "apikey " + R(r, HexLower, 32) },
+            { "Authorization Scheme Credential", "SSWS 00" + R(r, Alnum + "_-", 40) },
             { "OAuth 1.0 Credential", "Authorization: OAuth oauth_consumer_key=\"app\", oauth_token=\"" + R(r, Alnum, 40) + "\"" },
             { "OAuth 1.0 Credential", "headers = {authorization: /oauth_signature=\"" + Uri.EscapeDataString(B64(Bytes(r, 20))) + "\"/}" },
             { "SQL Password", "ALTER USER 'app'@'%' IDENTIFIED WITH 'mysql_native_password' AS '*" + R(r, "0123456789ABCDEF", 40) + "';" },
@@ -130,6 +133,8 @@ public sealed class ValueQualityTests
             "password = getpass()",
             "db_password = get_secret(\"db\", \"" + R(r, Lower, 8) + "\")",
             "secret = os.environ[\"APP_SECRET\"]",
+            "The token generator-configuration-value is documented below",
+            "key pair-generation-walkthrough",
             // Credential words with a weak remainder.
             "password: secret" + R(r, Digits, 3),
             "client_secret = \"my_secret_" + R(r, Lower, 4) + "\"",
