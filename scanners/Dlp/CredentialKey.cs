@@ -54,6 +54,8 @@ internal static class CredentialKey
         "location", "schema", "template", "prompt", "input", "label", "column", "col", "icon", "button", "dialog",
         "fieldset", "visible", "show", "hide", "toggle", "salt", "iterations", "rounds", "keyboard", "keyword", "keys",
         "tokens", "secrets", "tokenizer", "len", "bits", "method", "scheme", "provider", "store", "manager",
+        // Request-tracking and paging values called "token" (correlation_token, continuationToken, cursor_token): ids.
+        "correlation", "trace", "tracing", "idempotency", "continuation", "pagination", "cursor", "nonce",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly string[] PassSuffixExceptions = ["bypass", "compass", "surpass", "trespass", "overpass", "underpass", "encompass", "impass"];

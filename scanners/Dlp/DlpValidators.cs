@@ -1,3 +1,5 @@
+using Pipelock.Scanners.Encoding;
+
 namespace Pipelock.Scanners.Dlp;
 
 /// <summary>Post-match checksums (Pipelock's <c>validate.go</c>): a regex hit only counts when its checksum is right.</summary>
@@ -10,6 +12,7 @@ public static class DlpValidators
         "mod97" => Mod97(match),
         "aba" => Aba(match),
         "wif" => Wif(match),
+        "atlassian-pat" => AtlassianPat(match),
         _ => true,
     };
 
@@ -96,5 +99,17 @@ public static class DlpValidators
         if (!Base58.TryDecodeCheck(s, out var payload)) return false;
         if (payload.Length == 0 || payload[0] != 0x80) return false;
         return payload.Length == 33 || (payload.Length == 34 && payload[33] == 0x01);
+    }
+
+    /// <summary>
+    /// Jira/Confluence/Bitbucket Data Center personal access token: 44 base64 characters that decode to a 12-digit
+    /// token id, ':' and 20 random bytes. The decoded structure is the check: a random 44-character run has 12 leading
+    /// ASCII digits and the colon with probability ~(10/256)^12.
+    /// </summary>
+    public static bool AtlassianPat(ReadOnlySpan<char> s)
+    {
+        if (s.Length != 44 || !GoBase64.TryDecode(s, GoBase64.Variant.RawStd, out var b) || b.Length != 33) return false;
+        for (int i = 0; i < 12; i++) if (b[i] is < (byte)'0' or > (byte)'9') return false;
+        return b[12] == (byte)':';
     }
 }

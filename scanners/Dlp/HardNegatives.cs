@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Pipelock.Scanners.Encoding;
 
@@ -64,6 +65,69 @@ internal static class HardNegatives
         }
         return letters > 0 && upper * 4 <= letters;
     }
+
+    /// <summary>
+    /// Two separator-delimited segments of 4+ characters that are equal ("xoxp-1234-1234-1234-…"): an issued token's
+    /// ids and random parts are distinct, a hand-typed sample repeats itself.
+    /// </summary>
+    public static bool HasRepeatedSegment(ReadOnlySpan<char> s)
+    {
+        Span<Range> parts = stackalloc Range[16];
+        int n = s.SplitAny(parts, "-_.:");
+        for (int i = 0; i < n; i++)
+        {
+            var a = s[parts[i]];
+            if (a.Length < 4) continue;
+            for (int j = i + 1; j < n; j++)
+                if (a.Equals(s[parts[j]], StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// No lower-case letter among at least 16 letters, for a format whose alphabet is mixed-case: the value was
+    /// upper-cased (a constant name, a mangled copy). Upper-casing a mixed-case key loses information, so the result
+    /// is not a usable credential, and a random mixed-case body is never all upper-case by chance (2^-16).
+    /// </summary>
+    public static bool IsUpperCased(ReadOnlySpan<char> s)
+    {
+        int letters = 0;
+        foreach (char c in s)
+        {
+            if (char.IsAsciiLetterLower(c)) return false;
+            if (char.IsAsciiLetterUpper(c)) letters++;
+        }
+        return letters >= 16;
+    }
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> DictionaryWords =
+        SeedPhraseDetector.Words.Where(w => w.Length >= 4).ToFrozenSet(StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
+    /// Three or more English words of 4+ letters as camelCase/separated segments ("ComputeServicesBuildTime"): an
+    /// identifier or a sentence, not a random token (a random 36-char body has two such words with p ≈ 3e-6). The word
+    /// list is the BIP-39 one (2048 common words), already loaded for seed phrases.
+    /// </summary>
+    public static bool IsWordComposed(ReadOnlySpan<char> s)
+    {
+        int words = 0, i = 0;
+        while (i < s.Length)
+        {
+            if (!char.IsAsciiLetter(s[i])) { i++; continue; }
+            int start = i++;
+            while (i < s.Length && char.IsAsciiLetterLower(s[i])) i++;
+            var w = s[start..i];
+            if (w.Length >= 4 && (DictionaryWords.Contains(w) || w[^1] is 's' && DictionaryWords.Contains(w[..^1])) && ++words >= 3)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Punctuation that random passwords use and names, paths and sentences do not ("{{h}o)p${e]nob(ody…").</summary>
+    public static bool HasPasswordPunctuation(ReadOnlySpan<char> s) => s.IndexOfAny(PasswordPunctuation) >= 0;
+
+    private static readonly System.Buffers.SearchValues<char> PasswordPunctuation = System.Buffers.SearchValues.Create("{}()[]<>!#%&*+;?@^~`|\\");
 
     public static bool IsUuid(ReadOnlySpan<char> s) =>
         s.Length == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' && Guid.TryParse(s, out _);

@@ -13,7 +13,7 @@ internal static class MatchFilter
         var p = cp.Pattern;
         var match = text.AsSpan(mi, ml);
         var value = text.AsSpan(vi, vl);
-        if (!Validate(p.Validator, match)) return false;
+        if (!Validate(p.Validator, p.ValueGroup > 0 ? value : match)) return false;     // checksum the captured token, not its context
 
         if (p.Name is "Private Key Header" or "PGP/SSH Private Key Block")
             return !HardNegatives.IsEmptyPemBlock(text, mi, mi + ml);
@@ -31,7 +31,9 @@ internal static class MatchFilter
             if (prefix < 6 && mi > 0 && (char.IsAsciiLetterOrDigit(text[mi - 1]) || text[mi - 1] is '_' or '-' or '.')) return false;
             int end = mi + ml;
             if (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '#' or '*' or '_' or '-' or '\u2022')) return false;
-            if (HardNegatives.IsPeriodic(body, 12) || HardNegatives.HasAscendingRun(body, 7, digits: true) || HardNegatives.IsIdentifierLike(body)) return false;
+            if (HardNegatives.IsPeriodic(body, 12) || HardNegatives.HasAscendingRun(body, 7, digits: true) || HardNegatives.IsIdentifierLike(body)
+                || HardNegatives.HasRepeatedSegment(body) || HardNegatives.IsWordComposed(body)
+                || MixedCaseAlphabet(p) && HardNegatives.IsUpperCased(body)) return false;
         }
         if (AssignmentDefaults.Contains(p.Name))
         {
@@ -45,11 +47,17 @@ internal static class MatchFilter
         }
         if (p.ValueGroup > 0 && p.Judge == KeyKind.None && Placeholders.IsTemplate(value)) return false;
         if (p.MinEntropy > 0 && ShannonEntropy.BitsPerChar(value) < p.MinEntropy) return false;
-        if (p.Judge != KeyKind.None && !ValueJudge.IsCredential(value, p.Judge, quoted: true)) return false;
+        // An unquoted value can be code ("password = getpass()"); a quoted one is a literal.
+        bool quoted = vi > 0 && text[vi - 1] is '"' or '\'' or '`';
+        if (p.Judge != KeyKind.None && !ValueJudge.IsCredential(value, p.Judge, quoted)) return false;
         return true;
     }
 
     private static bool Validate(string? validator, ReadOnlySpan<char> match) => DlpValidators.Validate(validator, match);
+
+    /// <summary>The rule's alphabet spells out both letter cases ("[0-9A-Za-z_-]"), i.e. real tokens are mixed-case.</summary>
+    private static bool MixedCaseAlphabet(DlpPattern p) =>
+        p.Regex.Contains("A-Z", StringComparison.Ordinal) && p.Regex.Contains("a-z", StringComparison.Ordinal);
 
     private static int PrefixLength(CompiledPattern cp, ReadOnlySpan<char> match)
     {

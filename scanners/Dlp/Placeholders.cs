@@ -39,13 +39,53 @@ public static class Placeholders
     {
         if (v.Length == 0) return true;
         char c0 = v[0];
-        if (c0 is '$' or '<' or '{' or '[' or '%' or '@' && v.Length > 1 && (char.IsLetter(v[1]) || v[1] is '{' or '(' or '_' or '<' or '%' or '[')) return true;
-        if (v.Contains("${", StringComparison.Ordinal) || v.Contains("{{", StringComparison.Ordinal) || v.Contains("$(", StringComparison.Ordinal)
+        if (c0 is '$' or '<' or '{' or '[' or '%' or '@' && v.Length > 1 && (char.IsLetter(v[1]) || v[1] is '{' or '(' or '_' or '<' or '%' or '[')
+            && !IsBracedValue(v)) return true;
+        if (HasExpression(v, "${", "}") || HasExpression(v, "{{", "}}") || v.Contains("$(", StringComparison.Ordinal)
             || v.Contains("%s", StringComparison.Ordinal) || v.Contains("%(", StringComparison.Ordinal) || v.Contains("%d", StringComparison.Ordinal)
             || v.Contains("<%", StringComparison.Ordinal)) return true;
         if (v.Contains("process.env", StringComparison.OrdinalIgnoreCase) || v.Contains("environ", StringComparison.OrdinalIgnoreCase)
             || v.Contains("getenv", StringComparison.OrdinalIgnoreCase)) return true;
         return false;
+    }
+
+    /// <summary>
+    /// A template expression "${NAME}" / "{{ .Values.x }}" (possibly cut at the value's end): what follows the opener up
+    /// to its closer reads like a name or path. Random passwords also contain "${" or "{{" ("m{{h}o)p${e]nob(…"), but
+    /// then the span holds password punctuation no expression language uses there.
+    /// </summary>
+    private static bool HasExpression(ReadOnlySpan<char> v, string open, string close)
+    {
+        int i = v.IndexOf(open, StringComparison.Ordinal);
+        if (i < 0) return false;
+        var rest = v[(i + open.Length)..];
+        int end = rest.IndexOf(close, StringComparison.Ordinal);
+        var body = end >= 0 ? rest[..end] : rest;
+        return body.IndexOfAny(NotInExpressions) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> NotInExpressions = System.Buffers.SearchValues.Create("!#%&*+;<>?@^~`\\$");
+
+    /// <summary>
+    /// "{ZqL5kVrX1n8t}": a value merely wrapped in braces or brackets. A template names its variable
+    /// ("{password}", "&lt;API_TOKEN&gt;", "[user_pw1]"); a random body with both letter cases and three or more
+    /// digits is not a name.
+    /// </summary>
+    private static bool IsBracedValue(ReadOnlySpan<char> v)
+    {
+        char close = v[0] switch { '{' => '}', '[' => ']', '<' => '>', _ => '\0' };
+        if (close == '\0' || v.Length < 10 || v[^1] != close) return false;
+        var inner = v[1..^1];
+        int digits = 0;
+        bool lower = false, upper = false;
+        foreach (char c in inner)
+        {
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (char.IsAsciiLetterLower(c)) lower = true;
+            else if (char.IsAsciiLetterUpper(c)) upper = true;
+            else if (c is not ('-' or '_' or '.' or '+' or '/' or '=' or '!')) return false;
+        }
+        return digits >= 3 && lower && upper;
     }
 
     public static double DominantCharShare(ReadOnlySpan<char> s)

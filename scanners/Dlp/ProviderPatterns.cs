@@ -130,6 +130,43 @@ public static class ProviderPatterns
         Px("Yandex Access Token", @"t1\.[A-Z0-9a-z_-]+={0,2}\.[A-Z0-9a-z_-]{86}={0,2}", Critical, "t1."),
         Px("Zoho Token", @"1000\.[a-f0-9]{32}\.[a-f0-9]{32}", Critical, "1000."),
         Px("Coinbase CDP API Key Name", @"organizations/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/apiKeys/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Medium, "/apikeys/"),
+        // AWS key ids Pipelock's default omits: ABIA (STS service bearer tokens) and ACCA (context-specific credentials).
+        Px("AWS Access ID (other prefixes)", @"(?-i:(?:ABIA|ACCA)[A-Z0-9]{16})\b", Critical, "abia", "acca"),
+        // Jira/Confluence/Bitbucket Data Center PAT: no prefix, recognised by its decoded structure (DlpValidators.AtlassianPat).
+        Px("Atlassian Data Center PAT", @"(?-i:(?:^|[^A-Za-z0-9+=])([MNO][A-Za-z0-9+/]{43})(?:[^A-Za-z0-9+=]|$))", Critical)
+            with { Keywords = [], MinRun = 44, ValueGroup = 1, Validator = "atlassian-pat" },
+        // Services the first user's deployment calls (sure-integration §3) with documented key prefixes.
+        Px("Langfuse Secret Key", @"sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Critical, "sk-lf-"),
+        Px("PostHog Personal API Key", @"\bphx_[A-Za-z0-9]{30,}", Critical, "phx_"),
+        Px("Up Bank Personal Access Token", @"up:yeah:[A-Za-z0-9]{32,}", Critical, "up:yeah:"),
+        Px("Akahu Token", @"\b(?:app|user)_token_[a-z0-9]{20,}", Critical, "app_token_", "user_token_"),
+        // Further families of the public secret-scanner rule sets (gitleaks, detect-secrets) with a distinctive shape.
+        Px("Authress Service Client Key", @"\b(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.(?-i:acc)[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120}", Critical, ".acc_", ".acc-"),
+        Px("Defined Networking API Token", @"dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52}", Critical, "dnkey-"),
+        Px("Octopus Deploy API Key", @"(?-i:\bAPI-[A-Z0-9]{26})\b", Critical, "api-"),
+        Px("Slack Legacy Workspace Token", @"xox[ar]-(?:\d-)?[0-9a-zA-Z]{8,48}\b", Critical, "xoxa-", "xoxr-"),
+        Px("Adyen API Key", @"\bAQE[a-z0-9]{5,}\.[-a-zA-Z0-9_=]{50,80}", Critical, "aqe"),
+        Px("LangSmith API Key", @"lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10}", Critical, "lsv2_pt_", "lsv2_sk_"),
+        Px("CAST AI API Key", @"castai_v1_[A-Za-z0-9]{64}_[A-Za-z0-9]{8}", Critical, "castai_v1_"),
+        Px("Chief Tools Token", @"\bct[opr]_[a-zA-Z0-9]{30,248}", Critical, "ctp_", "cto_", "ctr_"),
+        Px("OpenRouter API Key", @"sk-or-v\d+-[a-f0-9]{64}", Critical, "sk-or-v"),
+        Px("Claude Code Session URL", @"https?://claude\.ai/code/session_[A-Za-z0-9]{16,}", High, "claude.ai/code/session_"),
+        Px("Django Insecure Secret Key", @"[""'](django-insecure-[^""'\s]{20,250})[""']", Critical, "django-insecure-") with { ValueGroup = 1 },
+        Px("Ansible Vault Blob", @"\$ANSIBLE_VAULT;[0-9]\.[0-9];AES256(?:;[\w-]+)?\s+[0-9a-f]{32,}", High, "$ansible_vault;"),
+        Px("Azure Data Factory SHIR Key", @"IR@[0-9a-zA-Z-]{36}@[^@\s]{1,100}@[0-9a-zA-Z\-=]*@[A-Za-z0-9+/=]{44}", Critical, "ir@"),
+        Px("Docker Hub PAT", @"\bdckr_pat_[A-Za-z0-9_-]{27,}", Critical, "dckr_pat_"),
+        Px("Supabase Personal Access Token", @"\bsbp_[a-f0-9]{40}\b", Critical, "sbp_"),
+        Px("Docker Swarm Join Token", @"SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}", Critical, "swmtkn-1-"),
+        Px("Bitbucket App Password", @"\bATBB[A-Za-z0-9_=.-]{28,}", Critical, "atbb"),
+        Px("NuGet API Key", @"\boy2[a-z0-9]{43}\b", High, "oy2"),
+        Px("Bitbucket HTTP Access Token", @"\bBBDC-[A-Za-z0-9+/_-]{44}", Critical, "bbdc-"),
+        Px("Zapier Webhook", @"https://hooks\.zapier\.com/hooks/catch/\d+/[a-z0-9]{5,}", High, "hooks.zapier.com"),
+        Px("ElevenLabs API Key", @"\bsk_[a-f0-9]{48}\b", Critical, "sk_"),
+        Px("Firebase Cloud Messaging Server Key", @"AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134}", Critical, ":apa91b"),
+        Px("Azure DevOps PAT", @"\b[A-Za-z0-9]{52}AZDO[A-Za-z0-9]{4}\b|\b[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}\b", Critical, "azdo"),
+        Px("Azure Shared Access Key", @"SharedAccessKey=([A-Za-z0-9+/]{42,43}=)", Critical, "sharedaccesskey=") with { ValueGroup = 1 },
+        // STS session tokens: base64 of a fixed binary header ("IQoJb3JpZ2lu…" / "FwoGZXIvYXdz…").
+        Px("AWS Session Token", @"(?-i:(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/=]{100,})", Critical, "iqojb3jpz2lux2vj", "fwogzxivyxdze"),
         Px("PGP/SSH Private Key Block", @"-----(?:BEGIN|END)[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----", Critical, "private key"),
         Px("PuTTY Private Key", @"PuTTY-User-Key-File-\d+:", Critical, "putty-user-key-file"),
     ];
