@@ -69,7 +69,7 @@ public sealed class RequestBodyScanner
         {
             if (++n > _o.MaxHeaders) break;
             if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(value)) continue;
-            bool scan = _o.HeaderMode == HeaderScanMode.Sensitive ? _sensitive.Contains(name) : !_ignore.Contains(name);
+            bool scan = _o.HeaderMode == HeaderScanMode.Sensitive ? _sensitive.Contains(name) || NamesACredential(name) : !_ignore.Contains(name);
             if (!scan) continue;
             (joined ??= new()).Add(value);
             var v = _dlp.ScanText(value, destinationHost);
@@ -85,6 +85,16 @@ public sealed class RequestBodyScanner
         }
         return parts is null ? Verdict.Clean : Verdict.Combine(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(parts));
     }
+
+    /// <summary>
+    /// Header names that say they carry a credential (PLAID-SECRET, X-Amz-Security-Token, X-Vendor-Api-Key) are scanned in
+    /// sensitive mode too: the configured list names the common ones, but every API invents its own.
+    /// </summary>
+    private static bool NamesACredential(string name) =>
+        name.AsSpan().IndexOfAny(CredentialNameParts) >= 0;
+
+    private static readonly System.Buffers.SearchValues<string> CredentialNameParts = System.Buffers.SearchValues.Create(
+        ["secret", "token", "apikey", "api-key", "api_key", "password", "passwd", "credential", "auth"], StringComparison.OrdinalIgnoreCase);
 
     private Verdict ScanStrings(IReadOnlyList<string> texts, IReadOnlyList<string> values, string? host)
     {

@@ -100,6 +100,9 @@ public sealed class DlpScanner : IDlpScanner
 
         // 1) Core floor: a hit is final.
         MatchCore(norm, null, findings);
+        // The joined view can glue a token to the next line ("…EXAMPLE\nAWS_…") and break its boundary: the core floor also
+        // reads the line view.
+        if (!ReferenceEquals(lines, norm)) MatchCore(lines, null, findings);
         foreach (var (t, tag) in layers) MatchCore(t, tag, findings);
         if (findings.Count > 0) return Dedup(findings);
 

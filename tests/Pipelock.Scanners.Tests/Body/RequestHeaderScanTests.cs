@@ -38,6 +38,20 @@ public sealed class RequestHeaderScanTests
     public void ScanHeaders_SensitiveMode_IgnoresOtherHeaders() =>
         Assert.True(Scan(BodyOptions.Default, H("X-Custom", TestSecrets.Aws())).IsClean);
 
+    [Theory]
+    [InlineData("PLAID-SECRET")]
+    [InlineData("X-Amz-Security-Token")]
+    [InlineData("X-Vendor-Api-Key")]
+    [InlineData("X-Auth")]
+    public void ScanHeaders_SensitiveMode_ScansHeadersNamedForCredentials(string name) =>
+        Assert.Contains(Scan(BodyOptions.Default, H(name, TestSecrets.Aws())).Findings, f => f.Location == name);
+
+    [Theory]
+    [InlineData("X-Request-Id")]
+    [InlineData("PLAID-CLIENT-ID")]
+    public void ScanHeaders_SensitiveMode_OrdinaryNamesStillSkipped(string name) =>
+        Assert.True(Scan(BodyOptions.Default, H(name, TestSecrets.Aws())).IsClean);
+
     [Fact]
     public void ScanHeaders_AllMode_ScansCustomHeader() =>
         Assert.Contains(Scan(All, H("X-Custom", TestSecrets.Aws())).Findings, f => f.Scanner == ScannerNames.HeaderDlp);

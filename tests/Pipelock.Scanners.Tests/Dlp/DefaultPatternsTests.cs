@@ -65,6 +65,15 @@ public sealed class DefaultPatternsTests
     public static TheoryData<string> Names() => [.. Samples.Keys];
 
     [Fact]
+    public void ScanText_KeyFollowedByNextEnvLine_CoreFloorReadsTheLineView()
+    {
+        // Joining lines glues "…\nAWS_" to the key and breaks its token boundary; the line view keeps it apart.
+        var key = "AK" + "IA" + R(new Random(9), UpperAlnum, 16);
+        var v = Scanner.ScanText("AWS_ACCESS_KEY_ID=" + key + "\nAWS_REGION=us-east-1\n");
+        Assert.Contains(v.Findings, f => f.Rule == "AWS Access ID");
+    }
+
+    [Fact]
     public void Defaults_HasThe48CatalogueRules()
     {
         Assert.Equal(48, DlpPatterns.Defaults.Count);
