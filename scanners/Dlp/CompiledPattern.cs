@@ -42,7 +42,6 @@ internal sealed class CompiledPattern
             ClassRunLength = classLen;
             ClassRunChars = System.Buffers.SearchValues.Create(classChars);
             foreach (char c in classChars) _classBits[c >> 6] |= 1UL << (c & 63);
-            ClassRunWithinTokens = classChars.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-' or '.' or '~');
         }
     }
 
@@ -107,12 +106,9 @@ internal sealed class CompiledPattern
     public int ClassRunLength { get; }
     public System.Buffers.SearchValues<char>? ClassRunChars { get; }
 
-    /// <summary>True when the class holds only token chars, so its run lies inside one TextFeatures token run.</summary>
-    public bool ClassRunWithinTokens { get; }
-
     private readonly ulong[] _classBits = new ulong[2];
 
-    /// <summary>Scalar form of <see cref="MayMatch"/> for short ASCII spans (a token run): one table test per char, early exit.</summary>
+    /// <summary>Scalar form of <see cref="MayMatch"/> for short spans: one table test per char, early exit.</summary>
     public bool HasClassRun(ReadOnlySpan<char> span)
     {
         if (ClassRunChars is null || span.Length < ClassRunLength) return ClassRunChars is null;

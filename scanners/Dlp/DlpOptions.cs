@@ -42,6 +42,9 @@ public sealed record DlpOptions
     /// <summary>Recursive decode depth for ScanText (Pipelock: 3).</summary>
     public int MaxDecodeDepth { get; init; } = 3;
 
-    /// <summary>Turns off the clean-text gate (equivalence tests and benchmarks compare both paths).</summary>
+    /// <summary>
+    /// Turns off the prefilters derived by static analysis of the rules: the clean-text gate and the class-run window
+    /// check (equivalence tests and benchmarks compare both paths).
+    /// </summary>
     internal bool DisableCleanTextGate { get; init; }
 }

@@ -28,7 +28,7 @@ public sealed class DlpScanner : IDlpScanner
     public DlpScanner(DlpOptions? options = null, IEnvironmentSource? environment = null)
     {
         _options = options ?? new DlpOptions();
-        _core = new PatternSet(DlpPatterns.Core);
+        _core = new PatternSet(DlpPatterns.Core, !_options.DisableCleanTextGate);
         var coreNames = DlpPatterns.Core.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var main = new List<DlpPattern>();
         if (_options.IncludeDefaults) main.AddRange(DlpPatterns.Defaults.Where(p => !coreNames.Contains(p.Name)));
@@ -42,7 +42,7 @@ public sealed class DlpScanner : IDlpScanner
             main.AddRange(ContextPatterns.All);
             main.AddRange(SpecialPatterns.All);
         }
-        _main = new PatternSet(main);
+        _main = new PatternSet(main, !_options.DisableCleanTextGate);
 
         var known = new List<(string, string, string, Severity, string)>();
         if (_options.ScanEnv)

@@ -21,8 +21,13 @@ internal sealed class PatternSet
     private readonly KeywordIndex? _keywords;
     private readonly int[] _always;
 
-    public PatternSet(IEnumerable<DlpPattern> patterns)
+    private readonly bool _classRuns;
+
+    /// <param name="patterns">Rules, in report order.</param>
+    /// <param name="classRuns">Skip windows without the rule's class run (off only for equivalence tests).</param>
+    public PatternSet(IEnumerable<DlpPattern> patterns, bool classRuns = true)
     {
+        _classRuns = classRuns;
         _patterns = patterns.Select((p, i) => new CompiledPattern(p, i)).ToArray();
         var kw = _patterns.SelectMany(p => p.Keywords.Select(k => (k, p.Index))).ToList();
         _keywords = kw.Count > 0 ? new KeywordIndex(kw) : null;
@@ -82,7 +87,7 @@ internal sealed class PatternSet
         if (p.IsExempt(host) || skipNames is not null && skipNames.Contains(p.Name)) return;
         foreach (var (ws, wl) in windows)
         {
-            if (!cp.MayMatch(text.AsSpan(ws, wl)) || FirstValidHit(cp, text, ws, wl) is not { } m) continue;
+            if (_classRuns && !cp.MayMatch(text.AsSpan(ws, wl)) || FirstValidHit(cp, text, ws, wl) is not { } m) continue;
             sink.Add(new Finding(p.Scanner, p.Name, p.Severity, p.WarnOnly ? ScanAction.Warn : ScanAction.Block,
                 Redaction.Redact(text.AsSpan(m.Index, m.Length)), tag is null ? m.Index : -1, tag) { Informational = p.WarnOnly });
             return;
@@ -114,7 +119,7 @@ internal sealed class PatternSet
     }
 
     /// <summary>Windows for keyword-less rules: the long token runs or the digit clusters that could hold a match.</summary>
-    private static List<(int, int)> SpanWindows(string text, CompiledPattern cp, TextFeatures f)
+    private List<(int, int)> SpanWindows(string text, CompiledPattern cp, TextFeatures f)
     {
         bool digitsRule = cp.Pattern.MinDigits > 0 && cp.Pattern.MinRun == 0;
         var spans = digitsRule ? f.Clusters : f.Runs;
@@ -123,9 +128,9 @@ internal sealed class PatternSet
         foreach (var (s, l, d) in spans)
         {
             if (digitsRule ? d < cp.Pattern.MinDigits : l < cp.MinRun || d < cp.Pattern.MinDigits) continue;
-            // A class of token chars can only repeat inside one token run: check the run itself, not the wider window.
-            if (!digitsRule && cp.ClassRunWithinTokens && !cp.HasClassRun(text.AsSpan(s, l))) continue;
             int start = Math.Max(0, s - 8), end = Math.Min(text.Length, s + l + 64);
+            // The class run may lie beyond this token run ("<15 digits>|<27 chars>"), so the whole window is checked.
+            if (_classRuns && !cp.HasClassRun(text.AsSpan(start, end - start))) continue;
             if (windows.Count > 0 && windows[^1].Item1 + windows[^1].Item2 >= start)
                 windows[^1] = (windows[^1].Item1, end - windows[^1].Item1);
             else windows.Add((start, end - start));

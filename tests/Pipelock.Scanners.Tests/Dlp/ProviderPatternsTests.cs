@@ -25,6 +25,7 @@ public sealed class ProviderPatternsTests
             { "Plaid Access Token", "access-" + "sandbox-" + Guid.NewGuid().ToString() },
             { "Slack Webhook", "https://hooks." + "slack.com/services/T" + R(r, UpperAlnum, 8) + "/B" + R(r, UpperAlnum, 8) + "/" + R(r, Alnum, 24) },
             { "Age Secret Key", AgeKey(r) },
+            { "Facebook Access Token", "fb " + R(r, Digits, 15) + "|" + R(r, Alnum, 27) },
             { "Twitter Access Token (context)".Replace(" (context)", ""), "twitter_token = \"" + R(r, Digits, 19) + "-" + R(r, Alnum, 30) + "\"" },
             { "Adafruit API Key", "adafruit_key = \"" + R(r, LowerAlnum, 32) + "\"" },
             { "Heroku API Key", "HEROKU_API_KEY: " + Guid.NewGuid() },
