@@ -29,7 +29,7 @@ internal sealed class CleanTextGate
     private const int DotTokenMin = 10;
 
     private readonly byte[] _code = new byte[128];
-    private readonly ulong[] _tri = new ulong[(1 << 18) / 64];
+    private readonly ulong[] _tri = new ulong[(1 << 15) / 64];
     private readonly List<string> _pairs = [];
     private readonly Dictionary<int, string[]> _verify = [];
     private readonly bool _always;
@@ -48,26 +48,22 @@ internal sealed class CleanTextGate
         RunThreshold = runThreshold;
         _seedWords = seedWords;
         _decodes = decodes;
+        // 5-bit folded codes keep the trigram bitmap at 4 KB, resident in L1 beside the text: letters are exact, digits
+        // share a code, the symbols keywords use get the few codes left (shared), space is 0 and everything else 31.
+        // Collisions only cost a verification.
         for (int c = 'a'; c <= 'z'; c++) _code[c] = _code[c - 32] = (byte)(c - 'a' + 1);
-        for (int c = '0'; c <= '9'; c++) _code[c] = (byte)(c - '0' + 27);
-        byte next = 37;
+        for (int c = '0'; c <= '9'; c++) _code[c] = 27;
+        for (int c = 0; c < 128; c++)
+            if (_code[c] == 0 && c != ' ') _code[c] = c switch { '-' or '_' => 28, '.' or ':' or '/' => 29, '=' or '~' or '+' => 30, _ => 31 };
         var lists = new Dictionary<int, List<string>>();
-        var pending = new List<string>();
         foreach (var k in keywords)
         {
             if (k.Length < 2 || !System.Text.Ascii.IsValid(k)) { _always = true; continue; }
-            foreach (char c in k)
-                if (_code[c] == 0) _code[c] = next < 63 ? next++ : (byte)63;
-            pending.Add(k);
-        }
-        for (int c = 0; c < 128; c++) if (_code[c] == 0) _code[c] = 63;
-        foreach (var k in pending)
-        {
             // A two-char keyword sets every trigram it starts, so the scan tests one bitmap per char; a keyword ending
             // the text has no third char and is checked once at the end.
-            for (int third = k.Length == 2 ? 0 : -1; third < (k.Length == 2 ? 64 : 0); third++)
+            for (int third = k.Length == 2 ? 0 : -1; third < (k.Length == 2 ? 32 : 0); third++)
             {
-                int key = _code[k[0]] << 12 | _code[k[1]] << 6 | (third < 0 ? _code[k[2]] : third);
+                int key = _code[k[0]] << 10 | _code[k[1]] << 5 | (third < 0 ? _code[k[2]] : third);
                 _tri[key >> 6] |= 1UL << (key & 63);
                 (lists.TryGetValue(key, out var l) ? l : lists[key] = []).Add(k);
             }
@@ -110,22 +106,35 @@ internal sealed class CleanTextGate
     private bool Check(ReadOnlySpan<char> joined, ReadOnlySpan<char> lines) =>
         HasKeyword(joined) || JoinedShapes(joined) || LineShapes(lines) || _decodes && HasUrlEscape(lines);
 
-    /// <summary>Rolling trigram of 6-bit folded codes against a bitmap; candidates verified exactly.</summary>
+    /// <summary>Rolling trigram of 5-bit folded codes against a bitmap; candidates verified exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
     internal bool HasKeyword(ReadOnlySpan<char> s)
     {
         if (s.Length < 2) return false;
         foreach (var k in _pairs)
             if (s[^2..].Equals(k, StringComparison.OrdinalIgnoreCase)) return true;
-        // Text and keywords are ASCII (checked by the caller and the constructor), so the code table needs no bounds checks.
+        if (s.Length < 3) return false;
+        // Text and keywords are ASCII (checked by the caller and the constructor), so the tables need no bounds checks.
+        // The rolling code is a 3-cycle dependency chain per char: two halves run interleaved so the CPU overlaps them.
         ref byte code = ref MemoryMarshal.GetArrayDataReference(_code);
         ref ulong tri = ref MemoryMarshal.GetArrayDataReference(_tri);
         ref char c0 = ref MemoryMarshal.GetReference(s);
-        int h = Unsafe.Add(ref code, c0) << 6 | Unsafe.Add(ref code, Unsafe.Add(ref c0, 1));
-        for (int i = 2; i < s.Length; i++)
+        int mid = s.Length / 2;                       // stream A ends trigrams at 2..mid, stream B at mid+1..end
+        int ha = Unsafe.Add(ref code, c0) << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, 1));
+        int hb = Unsafe.Add(ref code, Unsafe.Add(ref c0, mid - 1)) << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, mid));
+        int steps = mid - 1;                          // A: i = 2..mid, B: j = mid+1..mid+steps
+        for (int k = 0; k < steps; k++)
         {
-            h = (h << 6 | Unsafe.Add(ref code, Unsafe.Add(ref c0, i))) & 0x3FFFF;
-            if ((Unsafe.Add(ref tri, h >> 6) & 1UL << (h & 63)) != 0 && Verify(s, i - 2, h)) return true;
+            int i = 2 + k, j = mid + 1 + k;
+            ha = (ha << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, i))) & 0x7FFF;
+            hb = (hb << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, j))) & 0x7FFF;
+            if ((((Unsafe.Add(ref tri, ha >> 6) >> (ha & 63)) | (Unsafe.Add(ref tri, hb >> 6) >> (hb & 63))) & 1) != 0
+                && (Verify(s, i - 2, ha) || Verify(s, j - 2, hb))) return true;
+        }
+        for (int j = mid + 1 + steps; j < s.Length; j++)   // B's tail when the length is odd
+        {
+            hb = (hb << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, j))) & 0x7FFF;
+            if ((Unsafe.Add(ref tri, hb >> 6) >> (hb & 63) & 1) != 0 && Verify(s, j - 2, hb)) return true;
         }
         return false;
     }
@@ -418,7 +427,16 @@ internal sealed class CleanTextGate
         return SeedPhraseDetector.IsListWord(v);
     }
 
-    private static bool IsSeedSep(char c) => c is '-' or ',' or '|' or ';' or ':' or ' ' or '\t' or '\n' or '\r' or '\f' or '\v';
+    private static bool IsSeedSep(char c) => c < 128 && SeedSeps[c];
+
+    private static readonly bool[] SeedSeps = BuildSeedSeps();
+
+    private static bool[] BuildSeedSeps()
+    {
+        var t = new bool[128];
+        foreach (char c in "-,|;: \t\n\r\f\v") t[c] = true;
+        return t;
+    }
 
     private bool Verify(ReadOnlySpan<char> s, int start, int slot)
     {
