@@ -174,6 +174,28 @@ internal sealed class InjectionEngine
         return false;
     }
 
+    /// <summary>e, i, o, u → a and E, I, O, U → A in one vectorised pass (eight single-char replaces cost eight passes).</summary>
+    private static void FoldVowels(ReadOnlySpan<char> src, Span<char> dst)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref ushort s = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(src));
+            ref ushort d = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(dst));
+            for (; i + 16 <= src.Length; i += 16)
+            {
+                var c = Vector256.LoadUnsafe(ref s, (nuint)i);
+                var lower = c | Vector256.Create((ushort)0x20);
+                var vowel = Vector256.Equals(lower, Vector256.Create((ushort)'e')) | Vector256.Equals(lower, Vector256.Create((ushort)'i'))
+                    | Vector256.Equals(lower, Vector256.Create((ushort)'o')) | Vector256.Equals(lower, Vector256.Create((ushort)'u'));
+                var folded = (c & Vector256.Create((ushort)0x20)) | Vector256.Create((ushort)'A');
+                Vector256.ConditionalSelect(vowel, folded, c).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < src.Length; i++)
+            dst[i] = src[i] switch { 'e' or 'i' or 'o' or 'u' => 'a', 'E' or 'I' or 'O' or 'U' => 'A', var c => c };
+    }
+
     private static Vector256<ushort> IsAsciiLetter(Vector256<ushort> c) =>
         Vector256.LessThanOrEqual((c | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25));
 
@@ -204,7 +226,7 @@ internal sealed class InjectionEngine
         try
         {
             var dst = buf.AsSpan(0, m.Length);
-            // Vectorised single-character replacements; a per-character switch costs more on long prose.
+            // Vectorised replacements; a per-character switch costs more on long prose.
             if (leet)
             {
                 m.Replace(dst, '0', 'o');
@@ -213,9 +235,7 @@ internal sealed class InjectionEngine
             }
             else
             {
-                m.Replace(dst, 'e', 'a');
-                dst.Replace('i', 'a'); dst.Replace('o', 'a'); dst.Replace('u', 'a');
-                dst.Replace('E', 'A'); dst.Replace('I', 'A'); dst.Replace('O', 'A'); dst.Replace('U', 'A');
+                FoldVowels(m, dst);
             }
             if (!found)
             {

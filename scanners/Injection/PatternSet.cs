@@ -30,8 +30,11 @@ internal sealed class PatternSet
     /// <summary>Pattern p's indexed sets are [_firstSet[p], _firstSet[p + 1]) in the flattened set list.</summary>
     private readonly int[] _firstSet;
 
-    /// <summary>Per pattern, the <see cref="CompiledPattern.Required"/> gates of its common (not indexed) sets.</summary>
-    private readonly KeywordGate[][] _gates;
+    /// <summary>The distinct common (not indexed) keyword sets, tested for presence only.</summary>
+    private readonly KeywordGate[] _commonGates;
+
+    /// <summary>Per pattern, its common sets as indexes into <see cref="_commonGates"/>.</summary>
+    private readonly int[][] _gates;
 
     /// <param name="patterns">The patterns.</param>
     /// <param name="finder">A finder holding every keyword of every pattern's <see cref="CompiledPattern.RequiredSets"/>.</param>
@@ -43,13 +46,25 @@ internal sealed class PatternSet
         for (int i = 0; i < finder.Keywords.Length; i++) ids[finder.Keywords[i]] = i;
         var setsOf = new List<int>[finder.Keywords.Length];
         _firstSet = new int[Patterns.Length + 1];
-        _gates = new KeywordGate[Patterns.Length][];
+        _gates = new int[Patterns.Length][];
+        var commonIds = new Dictionary<string, int>();
+        var commonGates = new List<KeywordGate>();
         int set = 0;
         for (int p = 0; p < Patterns.Length; p++)
         {
             _firstSet[p] = set;
             var sets = Patterns[p].RequiredSets;
-            _gates[p] = [.. Enumerable.Range(0, sets.Count).Where(j => RequiredKeywords.IsCommon(sets[j])).Select(j => Patterns[p].Required[j])];
+            // Patterns share common sets ("you" in six of them): each is tested once per text.
+            _gates[p] = [.. Enumerable.Range(0, sets.Count).Where(j => RequiredKeywords.IsCommon(sets[j])).Select(j =>
+            {
+                var key = string.Join("\n", sets[j].Select(k => $"{k.Text}\t{k.CaseSensitive}").Order(StringComparer.Ordinal));
+                if (!commonIds.TryGetValue(key, out int id))
+                {
+                    commonIds[key] = id = commonGates.Count;
+                    commonGates.Add(Patterns[p].Required[j]);
+                }
+                return id;
+            })];
             foreach (var s in sets.Where(s => !RequiredKeywords.IsCommon(s)))
             {
                 foreach (var k in s)
@@ -61,10 +76,15 @@ internal sealed class PatternSet
             }
         }
         _firstSet[Patterns.Length] = set;
+        _commonGates = [.. commonGates];
         SetCount = set;
         _setsOfKeyword = [.. setsOf.Select(l => l is null ? [] : l.Distinct().ToArray())];
         HasAlwaysRun = Patterns.Any(p => p.RequiredSets.Count == 0);
+        _runsWithoutHits = Enumerable.Range(0, Patterns.Length).Any(p => _firstSet[p] == _firstSet[p + 1]);
     }
+
+    /// <summary>Whether some pattern can run without any keyword hit (it has no selective set).</summary>
+    private readonly bool _runsWithoutHits;
 
     /// <summary>The keywords of every pattern's selective keyword sets: what a finder for this set must hold.</summary>
     public static IEnumerable<Keyword> KeywordsOf(IEnumerable<CompiledPattern> patterns) =>
@@ -99,8 +119,11 @@ internal sealed class PatternSet
             return found;
         }
 
+        if (hits.IsEmpty && !_runsWithoutHits) return false;
         var scratch = t_scratch ??= new Scratch();
         var bySet = scratch.Group(hits, _setsOfKeyword, _finder.Keywords, SetCount);
+        Span<sbyte> present = _commonGates.Length <= 256 ? stackalloc sbyte[_commonGates.Length] : new sbyte[_commonGates.Length];
+        present.Clear(); // 0 not tested yet, 1 present, -1 absent
         for (int i = 0; i < Patterns.Length; i++)
         {
             var p = Patterns[i];
@@ -112,10 +135,13 @@ internal sealed class PatternSet
             for (int s = first; s < end && bySet.Count(anchor) > 0; s++)
                 if (bySet.Count(s) < bySet.Count(anchor)) anchor = s;
             if (first < end && bySet.Count(anchor) == 0) continue;
-            bool present = true;
-            foreach (var g in gates)
-                if (!g.Matches(text, textIsAscii)) { present = false; break; }
-            if (!present) continue;
+            bool all = true;
+            foreach (int g in gates)
+            {
+                if (present[g] == 0) present[g] = _commonGates[g].Matches(text, textIsAscii) ? (sbyte)1 : (sbyte)-1;
+                if (present[g] < 0) { all = false; break; }
+            }
+            if (!all) continue;
             if (first == end || p.Bound is not { } bound || (long)bySet.Count(anchor) * DenseHitSpacing > text.Length)
             {
                 if (Match(p, text, 0, text.Length, label, ref matches, decoded, ref found)) return true;
@@ -140,15 +166,15 @@ internal sealed class PatternSet
         return found;
     }
 
-    private static bool Window(CompiledPattern p, in HitsBySet bySet, int first, int end, int anchor, KeywordGate[] gates,
+    private bool Window(CompiledPattern p, in HitsBySet bySet, int first, int end, int anchor, int[] gates,
         ReadOnlySpan<char> text, bool textIsAscii, int ws, int we, string? label, ref List<RawMatch>? matches, bool decoded, ref bool found)
     {
         // A match lies inside the window, so it holds a keyword of every set there.
         for (int s = first; s < end; s++)
             if (s != anchor && !bySet.AnyWithin(s, ws, we)) return false;
         var window = text[ws..we];
-        foreach (var g in gates)
-            if (!g.Matches(window, textIsAscii)) return false;
+        foreach (int g in gates)
+            if (!_commonGates[g].Matches(window, textIsAscii)) return false;
         return Match(p, text, ws, we, label, ref matches, decoded, ref found);
     }
 
