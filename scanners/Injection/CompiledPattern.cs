@@ -13,15 +13,21 @@ internal sealed class CompiledPattern
     private static readonly ConcurrentDictionary<string, Regex> BuiltIns = new();
     private static readonly ConcurrentDictionary<string, Regex> Interpreted = new();
 
-    /// <summary>Uses of a built-in pattern on the interpreter before it is compiled to IL.</summary>
-    private const int CompileAfter = 64;
+    /// <summary>
+    /// Work (characters scanned, plus <see cref="UseWeight"/> per use) a built-in pattern does on the interpreter before
+    /// it is compiled to IL: a few hundred small windows, or at once for a long whole-text run, where the interpreter
+    /// would cost more than compiling.
+    /// </summary>
+    private const long CompileAfter = 64 * 1024;
+
+    private const int UseWeight = 256;
 
     /// <summary>Match timeout of built-in patterns on the backtracking engine (they have no nested unbounded quantifiers).</summary>
     public static readonly TimeSpan BuiltInTimeout = TimeSpan.FromSeconds(5);
 
     private readonly bool _builtIn;
     private Regex? _regex;
-    private int _uses;
+    private long _work;
 
     public CompiledPattern(string name, string source, bool builtIn)
     {
@@ -44,14 +50,16 @@ internal sealed class CompiledPattern
     /// <summary>
     /// The regex, built on first use: most patterns never get past their keywords on a given deployment's traffic,
     /// and compiling all ~100 variants up front cost about a second of CPU at start-up. A built-in pattern starts on
-    /// the interpreter (cheap to build, same matches) and is compiled to IL once it has been used often enough for
-    /// the ~20 ms of compilation to pay off.
+    /// the interpreter (cheap to build, same matches) and is compiled to IL once it has done enough work for the
+    /// ~20 ms of compilation to pay off.
     /// </summary>
-    public Regex Regex => _regex ?? FirstUses();
+    public Regex Regex => For(0);
 
-    private Regex FirstUses()
+    /// <summary>The regex to scan <paramref name="chars"/> characters with.</summary>
+    public Regex For(int chars)
     {
-        if (!_builtIn || Interlocked.Increment(ref _uses) > CompileAfter) return Compile();
+        if (_regex is { } compiled) return compiled;
+        if (!_builtIn || Interlocked.Add(ref _work, chars + UseWeight) > CompileAfter) return Compile();
         return Interpreted.GetOrAdd(Source, static src => new Regex(Re2Regex.Translate(src), RegexOptions.CultureInvariant, BuiltInTimeout));
     }
 

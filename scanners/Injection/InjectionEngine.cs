@@ -55,10 +55,10 @@ internal sealed class InjectionEngine
             .Select(x => new CompiledPattern(x.Name, x.Source, x.BuiltIn)).ToList();
 
         // Primary and optional-whitespace variants read the same views, so one finder serves both.
-        var plain = new KeywordFinder([.. PatternSet.KeywordsOf(primary.Concat(optSpace)).Distinct()], foldVowels: false);
+        var plain = new KeywordFinder(PatternSet.FinderKeywords(primary.Concat(optSpace)), foldVowels: false);
         _primary = new PatternSet(primary, plain);
         _optSpace = new PatternSet(optSpace, plain);
-        _vowel = new PatternSet(vowel, new KeywordFinder([.. PatternSet.KeywordsOf(vowel).Distinct()], foldVowels: true));
+        _vowel = new PatternSet(vowel, new KeywordFinder(PatternSet.FinderKeywords(vowel), foldVowels: true));
     }
 
     public bool IsEmpty => _primary.IsEmpty;

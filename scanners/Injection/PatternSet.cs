@@ -24,8 +24,11 @@ internal sealed class PatternSet
 
     private readonly KeywordFinder _finder;
 
-    /// <summary>Finder keyword id → the sets (indexes into the flattened set list) it belongs to.</summary>
-    private readonly int[][] _setsOfKeyword;
+    /// <summary>
+    /// Finder keyword id → the sets (indexes into the flattened set list) it belongs to, and whether that set only
+    /// takes it at a word start (the finder holds each keyword text once, so it cannot enforce that per set).
+    /// </summary>
+    private readonly (int Set, bool WordStart)[][] _setsOfKeyword;
 
     /// <summary>Pattern p's indexed sets are [_firstSet[p], _firstSet[p + 1]) in the flattened set list.</summary>
     private readonly int[] _firstSet;
@@ -42,9 +45,9 @@ internal sealed class PatternSet
     {
         Patterns = [.. patterns];
         _finder = finder;
-        var ids = new Dictionary<Keyword, int>();
-        for (int i = 0; i < finder.Keywords.Length; i++) ids[finder.Keywords[i]] = i;
-        var setsOf = new List<int>[finder.Keywords.Length];
+        var ids = new Dictionary<(string, bool), int>();
+        for (int i = 0; i < finder.Keywords.Length; i++) ids[(finder.Keywords[i].Text, finder.Keywords[i].CaseSensitive)] = i;
+        var setsOf = new List<(int, bool)>[finder.Keywords.Length];
         _firstSet = new int[Patterns.Length + 1];
         _gates = new int[Patterns.Length][];
         var commonIds = new Dictionary<string, int>();
@@ -69,8 +72,8 @@ internal sealed class PatternSet
             {
                 foreach (var k in s)
                 {
-                    int id = ids.TryGetValue(k, out int found) ? found : throw new ArgumentException($"finder lacks keyword '{k.Text}'", nameof(finder));
-                    (setsOf[id] ??= []).Add(set);
+                    int id = ids.TryGetValue((k.Text, k.CaseSensitive), out int found) ? found : throw new ArgumentException($"finder lacks keyword '{k.Text}'", nameof(finder));
+                    (setsOf[id] ??= []).Add((set, k.WordStart && !finder.Keywords[id].WordStart));
                 }
                 set++;
             }
@@ -86,9 +89,16 @@ internal sealed class PatternSet
     /// <summary>Whether some pattern can run without any keyword hit (it has no selective set).</summary>
     private readonly bool _runsWithoutHits;
 
-    /// <summary>The keywords of every pattern's selective keyword sets: what a finder for this set must hold.</summary>
-    public static IEnumerable<Keyword> KeywordsOf(IEnumerable<CompiledPattern> patterns) =>
-        patterns.SelectMany(p => p.RequiredSets).Where(s => !RequiredKeywords.IsCommon(s)).SelectMany(s => s);
+    /// <summary>
+    /// The keywords of every pattern's selective keyword sets, what a finder for them must hold: each text once (so a
+    /// keyword flood is not counted twice), as a word-start keyword only when every set wants it so.
+    /// </summary>
+    public static List<Keyword> FinderKeywords(IEnumerable<CompiledPattern> patterns) =>
+    [
+        .. patterns.SelectMany(p => p.RequiredSets).Where(s => !RequiredKeywords.IsCommon(s)).SelectMany(s => s)
+            .GroupBy(k => (k.Text, k.CaseSensitive))
+            .Select(g => new Keyword(g.Key.Text, g.Key.CaseSensitive, WordStart: g.All(k => k.WordStart))),
+    ];
 
     public CompiledPattern[] Patterns { get; }
 
@@ -121,7 +131,7 @@ internal sealed class PatternSet
 
         if (hits.IsEmpty && !_runsWithoutHits) return false;
         var scratch = t_scratch ??= new Scratch();
-        var bySet = scratch.Group(hits, _setsOfKeyword, _finder.Keywords, SetCount);
+        var bySet = scratch.Group(text, hits, _setsOfKeyword, _finder.Keywords, SetCount);
         Span<sbyte> present = _commonGates.Length <= 256 ? stackalloc sbyte[_commonGates.Length] : new sbyte[_commonGates.Length];
         present.Clear(); // 0 not tested yet, 1 present, -1 absent
         for (int i = 0; i < Patterns.Length; i++)
@@ -183,7 +193,7 @@ internal sealed class PatternSet
         ref List<RawMatch>? matches, bool decoded, ref bool found)
     {
         // The input ends at the window end but starts at the text start: startat keeps \b and ^ exact at ws.
-        foreach (var vm in p.Regex.EnumerateMatches(text[..we], ws))
+        foreach (var vm in p.For(we - ws).EnumerateMatches(text[..we], ws))
         {
             if (vm.Length == 0) continue;
             if (p.Name == DefensiveContext.PatternName && DefensiveContext.IsDefensive(text, vm.Index, vm.Length)) continue;
@@ -221,6 +231,8 @@ internal sealed class PatternSet
         }
     }
 
+    private static bool IsAsciiWord(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+
     /// <summary>Per-thread buffers for <see cref="HitsBySet"/>, so clean scans allocate nothing.</summary>
     private sealed class Scratch
     {
@@ -228,7 +240,8 @@ internal sealed class PatternSet
         private int[] _cursor = new int[256];
         private (int, int)[] _flat = new (int, int)[256];
 
-        public HitsBySet Group(ReadOnlySpan<KeywordHit> hits, int[][] setsOfKeyword, Keyword[] keywords, int setCount)
+        public HitsBySet Group(ReadOnlySpan<char> text, ReadOnlySpan<KeywordHit> hits, (int Set, bool WordStart)[][] setsOfKeyword,
+            Keyword[] keywords, int setCount)
         {
             if (_start.Length < setCount + 1)
             {
@@ -239,11 +252,15 @@ internal sealed class PatternSet
             start.Clear();
             int total = 0;
             foreach (var h in hits)
-                foreach (int s in setsOfKeyword[h.Id])
+            {
+                bool atWordStart = h.Position == 0 || !IsAsciiWord(text[h.Position - 1]);
+                foreach (var (s, wordStart) in setsOfKeyword[h.Id])
                 {
+                    if (wordStart && !atWordStart) continue;
                     start[s + 1]++;
                     total++;
                 }
+            }
             for (int s = 0; s < setCount; s++) start[s + 1] += start[s];
             if (_flat.Length < total) _flat = new (int, int)[Math.Max(total, _flat.Length * 2)];
             var cursor = _cursor.AsSpan(0, setCount);
@@ -251,7 +268,9 @@ internal sealed class PatternSet
             foreach (var h in hits)
             {
                 int len = keywords[h.Id].Text.Length;
-                foreach (int s in setsOfKeyword[h.Id]) _flat[cursor[s]++] = (h.Position, len);
+                bool atWordStart = h.Position == 0 || !IsAsciiWord(text[h.Position - 1]);
+                foreach (var (s, wordStart) in setsOfKeyword[h.Id])
+                    if (!wordStart || atWordStart) _flat[cursor[s]++] = (h.Position, len);
             }
             return new HitsBySet(start, _flat.AsSpan(0, total));
         }

@@ -24,8 +24,8 @@ public sealed class PatternWindowTests
             if (RegexVariants.OptionalWhitespace(r) is var o && o != r) list.Add((false, new CompiledPattern(p.Name, o, builtIn: true)));
             if (RegexVariants.VowelFold(r) is var v && v != r) list.Add((true, new CompiledPattern(p.Name, v, builtIn: true)));
         }
-        var plain = new KeywordFinder([.. PatternSet.KeywordsOf(list.Where(x => !x.Vowel).Select(x => x.P)).Distinct()], foldVowels: false);
-        var vowel = new KeywordFinder([.. PatternSet.KeywordsOf(list.Where(x => x.Vowel).Select(x => x.P)).Distinct()], foldVowels: true);
+        var plain = new KeywordFinder(PatternSet.FinderKeywords(list.Where(x => !x.Vowel).Select(x => x.P)), foldVowels: false);
+        var vowel = new KeywordFinder(PatternSet.FinderKeywords(list.Where(x => x.Vowel).Select(x => x.P)), foldVowels: true);
         return [.. list.Select(x => (x.Vowel, x.P, new PatternSet([x.P], x.Vowel ? vowel : plain)))];
     }
 
