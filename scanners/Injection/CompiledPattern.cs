@@ -12,6 +12,7 @@ internal sealed class CompiledPattern
 {
     private static readonly ConcurrentDictionary<string, Regex> BuiltIns = new();
     private static readonly ConcurrentDictionary<string, Regex> Interpreted = new();
+    private static readonly ConcurrentDictionary<(string, string), CompiledPattern> Shared = new();
 
     /// <summary>
     /// Work (characters scanned, plus <see cref="UseWeight"/> per use) a built-in pattern does on the interpreter before
@@ -42,6 +43,13 @@ internal sealed class CompiledPattern
         Required = [.. RequiredSets.Select(s => new KeywordGate(s))];
         Bound = MatchBound.Of(source);
     }
+
+    /// <summary>
+    /// The pattern for (name, source): built-in ones are shared by every scanner (the core floor and the configured
+    /// set, and every config reload), with their analysis and their regex; user patterns are built afresh.
+    /// </summary>
+    public static CompiledPattern For(string name, string source, bool builtIn) =>
+        builtIn ? Shared.GetOrAdd((name, source), static k => new CompiledPattern(k.Item1, k.Item2, builtIn: true)) : new CompiledPattern(name, source, builtIn: false);
 
     public string Name { get; }
 

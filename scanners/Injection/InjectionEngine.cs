@@ -44,15 +44,15 @@ internal sealed class InjectionEngine
             list.Add(normalised);
         }
         bool IsBuiltIn(InjectionPattern p) => builtIn.Contains(p.Regex);
-        var primary = list.Select(p => new CompiledPattern(p.Name, p.Regex, IsBuiltIn(p))).ToList();
+        var primary = list.Select(p => CompiledPattern.For(p.Name, p.Regex, IsBuiltIn(p))).ToList();
         var optSpace = list
             .Select(p => (p.Name, Source: RegexVariants.OptionalWhitespace(p.Regex), p.Regex, BuiltIn: IsBuiltIn(p)))
             .Where(x => x.Source != x.Regex)
-            .Select(x => new CompiledPattern(x.Name, x.Source, x.BuiltIn)).ToList();
+            .Select(x => CompiledPattern.For(x.Name, x.Source, x.BuiltIn)).ToList();
         var vowel = list
             .Select(p => (p.Name, Source: RegexVariants.VowelFold(p.Regex), p.Regex, BuiltIn: IsBuiltIn(p)))
             .Where(x => x.Source != x.Regex)
-            .Select(x => new CompiledPattern(x.Name, x.Source, x.BuiltIn)).ToList();
+            .Select(x => CompiledPattern.For(x.Name, x.Source, x.BuiltIn)).ToList();
 
         // Primary and optional-whitespace variants read the same views, so one finder serves both.
         var plain = new KeywordFinder(PatternSet.FinderKeywords(primary.Concat(optSpace)), foldVowels: false);

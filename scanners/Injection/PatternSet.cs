@@ -131,7 +131,8 @@ internal sealed class PatternSet
 
         if (hits.IsEmpty && !_runsWithoutHits) return false;
         var scratch = t_scratch ??= new Scratch();
-        var bySet = scratch.Group(text, hits, _setsOfKeyword, _finder.Keywords, SetCount);
+        var bySet = scratch.Count(text, hits, _setsOfKeyword, SetCount);
+        bool filled = false;
         Span<sbyte> present = _commonGates.Length <= 256 ? stackalloc sbyte[_commonGates.Length] : new sbyte[_commonGates.Length];
         present.Clear(); // 0 not tested yet, 1 present, -1 absent
         for (int i = 0; i < Patterns.Length; i++)
@@ -159,6 +160,11 @@ internal sealed class PatternSet
             }
 
             // Window starts and ends only grow with the hit position, so overlapping windows merge in one sweep.
+            if (!filled)
+            {
+                bySet = scratch.Fill(text, hits, _setsOfKeyword, _finder.Keywords, SetCount);
+                filled = true;
+            }
             var positions = bySet.Hits(anchor);
             int ws = -1, we = -1;
             foreach (var (pos, _) in positions)
@@ -205,7 +211,10 @@ internal sealed class PatternSet
         return false;
     }
 
-    /// <summary>Keyword hits grouped by set, each group ordered by position (a counting sort into one flat array).</summary>
+    /// <summary>
+    /// Keyword hits grouped by set, each group ordered by position (a counting sort into one flat array); before
+    /// <see cref="Scratch.Fill"/> only the counts are there.
+    /// </summary>
     private readonly ref struct HitsBySet(ReadOnlySpan<int> start, ReadOnlySpan<(int Position, int Length)> flat)
     {
         private readonly ReadOnlySpan<int> _start = start;
@@ -240,8 +249,11 @@ internal sealed class PatternSet
         private int[] _cursor = new int[256];
         private (int, int)[] _flat = new (int, int)[256];
 
-        public HitsBySet Group(ReadOnlySpan<char> text, ReadOnlySpan<KeywordHit> hits, (int Set, bool WordStart)[][] setsOfKeyword,
-            Keyword[] keywords, int setCount)
+        /// <summary>
+        /// Counts the hits of each set into <see cref="HitsBySet"/>'s offsets; the positions themselves are filled only
+        /// when some pattern gets as far as windows (<see cref="Fill"/>), which on clean text is rare.
+        /// </summary>
+        public HitsBySet Count(ReadOnlySpan<char> text, ReadOnlySpan<KeywordHit> hits, (int Set, bool WordStart)[][] setsOfKeyword, int setCount)
         {
             if (_start.Length < setCount + 1)
             {
@@ -262,6 +274,15 @@ internal sealed class PatternSet
                 }
             }
             for (int s = 0; s < setCount; s++) start[s + 1] += start[s];
+            return new HitsBySet(start, default);
+        }
+
+        /// <summary>Fills the positions of the sets counted by <see cref="Count"/> (same arguments).</summary>
+        public HitsBySet Fill(ReadOnlySpan<char> text, ReadOnlySpan<KeywordHit> hits, (int Set, bool WordStart)[][] setsOfKeyword,
+            Keyword[] keywords, int setCount)
+        {
+            var start = _start.AsSpan(0, setCount + 1);
+            int total = start[setCount];
             if (_flat.Length < total) _flat = new (int, int)[Math.Max(total, _flat.Length * 2)];
             var cursor = _cursor.AsSpan(0, setCount);
             start[..setCount].CopyTo(cursor);
