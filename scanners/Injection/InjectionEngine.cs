@@ -221,7 +221,7 @@ internal sealed class InjectionEngine
             indexed = set.Finder.Find(m, true, hits, MaxHits);
             found = true;
         }
-        if (found && indexed && hits.Count == 0 && !set.HasAlwaysRun) return false;
+        if (found && indexed && hits.Count == 0 && !set.RunsWithoutHits) return false;
         char[] buf = ArrayPool<char>.Shared.Rent(m.Length);
         try
         {
@@ -240,7 +240,7 @@ internal sealed class InjectionEngine
             if (!found)
             {
                 indexed = set.Finder.Find(dst, ascii, hits, MaxHits);
-                if (indexed && hits.Count == 0 && !set.HasAlwaysRun) return false;
+                if (indexed && hits.Count == 0 && !set.RunsWithoutHits) return false;
             }
             return set.Run(dst, ascii, hits.Items, indexed, label, ref matches, decoded);
         }

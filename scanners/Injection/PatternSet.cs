@@ -82,12 +82,8 @@ internal sealed class PatternSet
         _commonGates = [.. commonGates];
         SetCount = set;
         _setsOfKeyword = [.. setsOf.Select(l => l is null ? [] : l.Distinct().ToArray())];
-        HasAlwaysRun = Patterns.Any(p => p.RequiredSets.Count == 0);
-        _runsWithoutHits = Enumerable.Range(0, Patterns.Length).Any(p => _firstSet[p] == _firstSet[p + 1]);
+        RunsWithoutHits = Enumerable.Range(0, Patterns.Length).Any(p => _firstSet[p] == _firstSet[p + 1]);
     }
-
-    /// <summary>Whether some pattern can run without any keyword hit (it has no selective set).</summary>
-    private readonly bool _runsWithoutHits;
 
     /// <summary>
     /// The keywords of every pattern's selective keyword sets, what a finder for them must hold: each text once (so a
@@ -104,8 +100,11 @@ internal sealed class PatternSet
 
     public bool IsEmpty => Patterns.Length == 0;
 
-    /// <summary>True when some pattern has no keyword requirement (its regex runs on every text).</summary>
-    public bool HasAlwaysRun { get; }
+    /// <summary>
+    /// True when some pattern can run without any finder hit: it has no keyword requirement, or only sets of common
+    /// words, which are tested for presence, not indexed. Otherwise a text without hits cannot match.
+    /// </summary>
+    public bool RunsWithoutHits { get; }
 
     /// <summary>The finder whose hits <see cref="Run"/> expects.</summary>
     public KeywordFinder Finder => _finder;
@@ -129,7 +128,7 @@ internal sealed class PatternSet
             return found;
         }
 
-        if (hits.IsEmpty && !_runsWithoutHits) return false;
+        if (hits.IsEmpty && !RunsWithoutHits) return false;
         var scratch = t_scratch ??= new Scratch();
         var bySet = scratch.Count(text, hits, _setsOfKeyword, SetCount);
         bool filled = false;
