@@ -164,9 +164,11 @@ internal sealed class KeywordFinder
     {
         hits.Clear();
         if (!(_buckets.IsEmpty && _short.IsEmpty) && text.Length >= 3 && !FindAscii(text, hits, maxHits)) return false;
+        int ascii = hits.Count;
         if (!textIsAscii && _nonAsciiFirst is not null && !FindNonAscii(text, hits, maxHits)) return false;
-        // Keywords are found at their filter 4-gram, not their start, so hits come slightly out of order.
-        hits.SortByPosition();
+        // Keywords are found at their filter 4-gram, not their start, so hits come slightly out of order; non-ASCII
+        // hits come after all of them.
+        hits.SortByPosition(nearlySorted: hits.Count == ascii);
         return true;
     }
 
@@ -326,8 +328,8 @@ internal sealed class KeywordFinder
             }
         }
         if (!plain.FindScalar(text, pos, text.Length, plainHits, maxHits) || !vowel.FindScalar(text, pos, text.Length, vowelHits, maxHits)) return false;
-        plainHits.SortByPosition();
-        vowelHits.SortByPosition();
+        plainHits.SortByPosition(nearlySorted: true);
+        vowelHits.SortByPosition(nearlySorted: true);
         return true;
     }
 
@@ -463,10 +465,18 @@ internal sealed class HitBuffer
         _items[Count++] = hit;
     }
 
-    /// <summary>Orders by position; an insertion sort, since hits arrive nearly ordered (displaced by under a keyword length).</summary>
-    public void SortByPosition()
+    /// <summary>
+    /// Orders by position. <paramref name="nearlySorted"/>: every hit is displaced by under a keyword length, where an
+    /// insertion sort is linear; otherwise a general sort.
+    /// </summary>
+    public void SortByPosition(bool nearlySorted)
     {
         var a = _items.AsSpan(0, Count);
+        if (!nearlySorted)
+        {
+            a.Sort(static (x, y) => x.Position != y.Position ? x.Position.CompareTo(y.Position) : x.Id.CompareTo(y.Id));
+            return;
+        }
         for (int i = 1; i < a.Length; i++)
         {
             var x = a[i];
