@@ -38,6 +38,13 @@ internal sealed class KeywordFinder
     private readonly bool _foldVowels;
     private readonly int[] _nonAscii;
     private readonly SearchValues<char>? _nonAsciiFirst;
+
+    /// <summary>ASCII char → its canonical form for case-insensitive / case-sensitive keywords (lowercase, vowel-folded when folding).</summary>
+    private readonly char[] _canonIgnoreCase = new char[128];
+    private readonly char[] _canonExact = new char[128];
+
+    /// <summary>Per keyword: its text in canonical form (ASCII keywords only).</summary>
+    private readonly string[] _canon;
     private readonly Dictionary<char, int[]> _nonAsciiByFirst = [];
 
     /// <param name="keywords">Distinct keywords; their index is the hit id.</param>
@@ -46,6 +53,15 @@ internal sealed class KeywordFinder
     {
         Keywords = [.. keywords];
         _foldVowels = foldVowels;
+        for (int c = 0; c < 128; c++)
+        {
+            char exact = foldVowels ? FoldVowel((char)c) : (char)c;
+            _canonExact[c] = exact;
+            _canonIgnoreCase[c] = char.ToLowerInvariant(exact);
+        }
+        _canon = [.. Keywords.Select(k => System.Text.Ascii.IsValid(k.Text)
+            ? new string([.. k.Text.Select(ch => (k.CaseSensitive ? _canonExact : _canonIgnoreCase)[ch])])
+            : k.Text)];
         var buckets = new Dictionary<int, List<(int, int)>>();
         var shortOnes = new Dictionary<int, List<int>>();
         var nonAscii = new List<int>();
@@ -220,7 +236,8 @@ internal sealed class KeywordFinder
                             c2 = FoldVowels(c2);
                             c3 = FoldVowels(c3);
                         }
-                        if (!VerifyAll(text, pos, Probe(filter, start, c0, c1, c2, c3), hits, maxHits)) return false;
+                        uint mask = Probe(filter, start, c0, c1, c2, c3, out var keysLo, out var keysHi);
+                        if (!VerifyAll(text, pos, mask, keysLo, keysHi, hits, maxHits)) return false;
                     }
                 }
             }
@@ -237,7 +254,7 @@ internal sealed class KeywordFinder
             int h = Code(text[pos]) << 15 | Code(text[pos + 1]) << 10 | Code(text[pos + 2]) << 5 | (pos + 3 < text.Length ? Code(text[pos + 3]) : 0);
             if (pos == 0 || !IsAsciiWord(text[pos - 1])) h |= StartBit;
             int f = FilterIndex(h);
-            if ((_filter[f >> 5] & 1u << (f & 31)) != 0 && !Verify(text, pos, hits, maxHits)) return false;
+            if ((_filter[f >> 5] & 1u << (f & 31)) != 0 && !Verify(text, pos, h, hits, maxHits)) return false;
         }
         return true;
     }
@@ -250,25 +267,30 @@ internal sealed class KeywordFinder
         return ~(letter | digit | Vector256.Equals(prev, Vector256.Create((ushort)'_')));
     }
 
-    private bool VerifyAll(ReadOnlySpan<char> text, int pos, uint mask, HitBuffer hits, int maxHits)
+    /// <summary>Verifies the positions set in <paramref name="mask"/>, whose filter keys the probe computed.</summary>
+    private bool VerifyAll(ReadOnlySpan<char> text, int pos, uint mask, Vector256<uint> keysLo, Vector256<uint> keysHi, HitBuffer hits, int maxHits)
     {
         while (mask != 0)
         {
-            int at = pos + BitOperations.TrailingZeroCount(mask);
+            int lane = BitOperations.TrailingZeroCount(mask);
             mask &= mask - 1;
-            if (!Verify(text, at, hits, maxHits)) return false;
+            uint key = lane < 8 ? keysLo.GetElement(lane) : keysHi.GetElement(lane - 8);
+            if (!Verify(text, pos + lane, (int)key, hits, maxHits)) return false;
         }
         return true;
     }
 
     /// <summary>Filter bits of the 16 positions whose 4-gram codes are <paramref name="c0"/>..<paramref name="c3"/>.</summary>
-    private static unsafe uint Probe(uint* filter, Vector256<ushort> start, Vector256<ushort> c0, Vector256<ushort> c1, Vector256<ushort> c2, Vector256<ushort> c3)
+    private static unsafe uint Probe(uint* filter, Vector256<ushort> start, Vector256<ushort> c0, Vector256<ushort> c1, Vector256<ushort> c2, Vector256<ushort> c3,
+        out Vector256<uint> keysLo, out Vector256<uint> keysHi)
     {
         // c0 fills bits 15..19 and the start mask's low bits (shifted) bit 20: both from one widened lane.
         var (lo0, hi0) = Vector256.Widen(c0 | (start & Vector256.Create((ushort)0x20)));
         var (lo, hi) = Vector256.Widen(Vector256.ShiftLeft(c1, 10) | Vector256.ShiftLeft(c2, 5) | c3);
         lo |= Vector256.ShiftLeft(lo0, 15);
         hi |= Vector256.ShiftLeft(hi0, 15);
+        keysLo = lo;
+        keysHi = hi;
         var golden = Vector256.Create(0x9E3779B1u);
         lo = Vector256.ShiftRightLogical(lo * golden, 32 - FilterBits);
         hi = Vector256.ShiftRightLogical(hi * golden, 32 - FilterBits);
@@ -315,9 +337,9 @@ internal sealed class KeywordFinder
                             var start = StartMask(Avx2.AlignRight(raw, Avx2.Permute2x128(previous, raw, 0x21), 14));
                             var t = Avx2.Permute2x128(x, y, 0x21);
                             var ft = Avx2.Permute2x128(fx, fy, 0x21);
-                            uint pm = Probe(pf, start, x, Avx2.AlignRight(t, x, 2), Avx2.AlignRight(t, x, 4), Avx2.AlignRight(t, x, 6));
-                            uint vm = Probe(vf, start, fx, Avx2.AlignRight(ft, fx, 2), Avx2.AlignRight(ft, fx, 4), Avx2.AlignRight(ft, fx, 6));
-                            if (!plain.VerifyAll(text, pos, pm, plainHits, maxHits) || !vowel.VerifyAll(text, pos, vm, vowelHits, maxHits)) return false;
+                            uint pm = Probe(pf, start, x, Avx2.AlignRight(t, x, 2), Avx2.AlignRight(t, x, 4), Avx2.AlignRight(t, x, 6), out var pLo, out var pHi);
+                            uint vm = Probe(vf, start, fx, Avx2.AlignRight(ft, fx, 2), Avx2.AlignRight(ft, fx, 4), Avx2.AlignRight(ft, fx, 6), out var vLo, out var vHi);
+                            if (!plain.VerifyAll(text, pos, pm, pLo, pHi, plainHits, maxHits) || !vowel.VerifyAll(text, pos, vm, vLo, vHi, vowelHits, maxHits)) return false;
                             previous = raw;
                             raw = nextRaw;
                             x = y;
@@ -341,21 +363,24 @@ internal sealed class KeywordFinder
         return Vector256.ConditionalSelect(vowel, Vector256.Create((ushort)1), c);
     }
 
-    /// <summary>Checks the keywords filed under the 4-gram at <paramref name="at"/>; records the ones present.</summary>
-    private bool Verify(ReadOnlySpan<char> text, int at, HitBuffer hits, int maxHits)
+    /// <summary>
+    /// Checks the keywords filed under the 4-gram at <paramref name="at"/> (<paramref name="key"/>: its filter key,
+    /// codes of 4 chars under the word-start bit); records the ones present.
+    /// </summary>
+    private bool Verify(ReadOnlySpan<char> text, int at, int key, HitBuffer hits, int maxHits)
     {
-        int h3 = Code(text[at]) << 10 | Code(text[at + 1]) << 5 | Code(text[at + 2]);
+        int h3 = key >> 5 & 0x7FFF;
         if (!_short.IsEmpty)
         {
             foreach (int id in _short.Get(h3))
-                if (Matches(text, at, Keywords[id]) && !Add(hits, at, id, maxHits)) return false;
+                if (Matches(text, at, id) && !Add(hits, at, id, maxHits)) return false;
         }
         if (at + 4 <= text.Length)
         {
-            foreach (var (id, offset) in _buckets.Get(h3 << 5 | Code(text[at + 3])))
+            foreach (var (id, offset) in _buckets.Get(key & 0xFFFFF))
             {
                 int start = at - offset;
-                if (start >= 0 && Matches(text, start, Keywords[id]) && !Add(hits, start, id, maxHits)) return false;
+                if (start >= 0 && Matches(text, start, id) && !Add(hits, start, id, maxHits)) return false;
             }
         }
         return true;
@@ -368,19 +393,22 @@ internal sealed class KeywordFinder
         return true;
     }
 
-    private bool Matches(ReadOnlySpan<char> text, int at, Keyword k)
+    /// <summary>
+    /// Whether ASCII keyword <paramref name="id"/> occurs at <paramref name="at"/>: chars compared in canonical form
+    /// (ASCII case folding is what (?i) does on this text: ForMatching's NFKC already turned the Kelvin sign, the one
+    /// non-ASCII character .NET's (?i) equates with an ASCII letter, into 'K').
+    /// </summary>
+    private bool Matches(ReadOnlySpan<char> text, int at, int id)
     {
-        var kw = k.Text;
-        if (at + kw.Length > text.Length || (k.WordStart && at > 0 && IsAsciiWord(text[at - 1]))) return false;
-        for (int j = 0; j < kw.Length; j++)
+        var k = Keywords[id];
+        var canon = _canon[id];
+        if (at + canon.Length > text.Length || (k.WordStart && at > 0 && IsAsciiWord(text[at - 1]))) return false;
+        var table = k.CaseSensitive ? _canonExact : _canonIgnoreCase;
+        var t = text.Slice(at, canon.Length);
+        for (int j = 0; j < t.Length; j++)
         {
-            char c = text[at + j];
-            if (_foldVowels) c = FoldVowel(c);
-            char w = kw[j];
-            if (c == w) continue;
-            // ASCII case folding is what (?i) does on this text: ForMatching's NFKC already turned the Kelvin sign,
-            // the one non-ASCII character .NET's (?i) equates with an ASCII letter, into 'K'.
-            if (k.CaseSensitive || !char.IsAsciiLetter(c) || !char.IsAsciiLetter(w) || (c | 0x20) != (w | 0x20)) return false;
+            char c = t[j];
+            if (c >= 128 || table[c] != canon[j]) return false;
         }
         return true;
     }
