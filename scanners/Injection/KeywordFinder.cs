@@ -53,6 +53,7 @@ internal sealed class KeywordFinder
     {
         Keywords = [.. keywords];
         _foldVowels = foldVowels;
+        _codes = [.. Enumerable.Range(0, 32).Select(v => foldVowels && v is 5 or 9 or 15 or 21 ? 1 : v)];
         for (int c = 0; c < 128; c++)
         {
             char exact = foldVowels ? FoldVowel((char)c) : (char)c;
@@ -163,11 +164,10 @@ internal sealed class KeywordFinder
         return _foldVowels && code == 1 ? 82 + 127 + 70 + 75 + 28 : LetterFrequency[code];
     }
 
-    private int Code(char c)
-    {
-        int v = c & 31;
-        return _foldVowels && v is 5 or 9 or 15 or 21 ? 1 : v;
-    }
+    private int Code(char c) => _codes[c & 31];
+
+    /// <summary>c &amp; 31 → filter code: the identity, or with e, i, o, u (5, 9, 15, 21) folded to a (1).</summary>
+    private readonly int[] _codes;
 
     private int Hash(char a, char b, char c, char d) => Code(a) << 15 | Code(b) << 10 | Code(c) << 5 | Code(d);
 
@@ -245,14 +245,23 @@ internal sealed class KeywordFinder
         return FindScalar(text, pos, text.Length, hits, maxHits);
     }
 
-    /// <summary>Scalar filter over positions [<paramref name="pos"/>, <paramref name="end"/>).</summary>
+    /// <summary>
+    /// Scalar filter over positions [<paramref name="pos"/>, <paramref name="end"/>): the 4-gram codes roll along, one
+    /// new code per position (the path of CPUs without AVX2, and of block tails).
+    /// </summary>
     private bool FindScalar(ReadOnlySpan<char> text, int pos, int end, HitBuffer hits, int maxHits)
     {
-        for (; pos < end && pos + 3 <= text.Length; pos++)
+        end = Math.Min(end, text.Length - 2);
+        if (pos >= end) return true;
+        var codes = _codes;
+        int key = codes[text[pos] & 31] << 10 | codes[text[pos + 1] & 31] << 5 | codes[text[pos + 2] & 31];
+        bool afterWord = pos > 0 && IsAsciiWord(text[pos - 1]);
+        for (; pos < end; pos++)
         {
             // Past the end the fourth char reads as code 0: only 3-char keywords fit there, and they are filed under all codes.
-            int h = Code(text[pos]) << 15 | Code(text[pos + 1]) << 10 | Code(text[pos + 2]) << 5 | (pos + 3 < text.Length ? Code(text[pos + 3]) : 0);
-            if (pos == 0 || !IsAsciiWord(text[pos - 1])) h |= StartBit;
+            key = (key << 5 | (pos + 3 < text.Length ? codes[text[pos + 3] & 31] : 0)) & 0xFFFFF;
+            int h = afterWord ? key : key | StartBit;
+            afterWord = IsAsciiWord(text[pos]);
             int f = FilterIndex(h);
             if ((_filter[f >> 5] & 1u << (f & 31)) != 0 && !Verify(text, pos, h, hits, maxHits)) return false;
         }
