@@ -1,5 +1,9 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using Pipelock.Scanners.Encoding;
 
@@ -30,59 +34,132 @@ internal static class EncodedPayloads
     /// <summary>Gate of pass 6: a run of ≥8 characters from [A-Za-z0-9+/=_-].</summary>
     public static bool HasEncodedRun(ReadOnlySpan<char> s) => HasRun(s, MinRun);
 
-    /// <summary>Whether <see cref="Segments"/> can find anything: a run of ≥16 alphabet characters (vectorised).</summary>
+    /// <summary>Whether <see cref="Segments"/> can find anything: a run of ≥16 alphabet characters.</summary>
     public static bool HasSegment(ReadOnlySpan<char> s) => HasRun(s, MinSegment);
 
-    private static bool HasRun(ReadOnlySpan<char> s, int minRun)
+    /// <summary>
+    /// Whether <paramref name="s"/> holds a run of at least <paramref name="minRun"/> (a power of two up to 32)
+    /// alphabet characters. Membership is computed 32 chars at a time into a bit mask and runs are found with
+    /// shift-and on the mask pair, so prose (many short words) costs one pass instead of two searches per word.
+    /// </summary>
+    internal static bool HasRun(ReadOnlySpan<char> s, int minRun)
     {
-        while (true)
+        int i = 0, run = 0;
+        if (Vector256.IsHardwareAccelerated && s.Length >= 32)
         {
-            int start = s.IndexOfAny(RunAlphabet);
-            if (start < 0) return false;
-            s = s[start..];
-            int len = s.IndexOfAnyExcept(RunAlphabet);
-            if (len < 0) len = s.Length;
-            if (len >= minRun) return true;
-            s = s[len..];
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
+            ulong prev = 0;
+            for (; i + 32 <= s.Length; i += 32)
+            {
+                ulong cur = AlphabetMask(Vector256.LoadUnsafe(ref src, (nuint)i)) | (ulong)AlphabetMask(Vector256.LoadUnsafe(ref src, (nuint)i + 16)) << 16;
+                ulong y = cur << 32 | prev;
+                for (int k = 1; k < minRun; k <<= 1) y &= y >> k;
+                if (y != 0) return true;
+                prev = cur;
+            }
+            run = BitOperations.LeadingZeroCount(~(uint)prev); // alphabet chars at the end of the last block
         }
+        for (; i < s.Length; i++)
+        {
+            if (!RunAlphabet.Contains(s[i])) run = 0;
+            else if (++run >= minRun) return true;
+        }
+        return false;
     }
 
-    /// <summary>The whole content with whitespace removed, when it could be one payload; null otherwise.</summary>
-    public static string? WholeCandidate(string content)
+    private static uint AlphabetMask(Vector256<ushort> c)
     {
-        if (content.AsSpan().IndexOfAnyExcept(WholeAlphabet) >= 0) return null;
-        if (content.AsSpan().IndexOfAny(" \t\r\n") < 0) return content;
+        var letter = Vector256.LessThanOrEqual((c | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25));
+        var digit = Vector256.LessThanOrEqual(c - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+        var other = Vector256.Equals(c, Vector256.Create((ushort)'+')) | Vector256.Equals(c, Vector256.Create((ushort)'/'))
+            | Vector256.Equals(c, Vector256.Create((ushort)'=')) | Vector256.Equals(c, Vector256.Create((ushort)'_'))
+            | Vector256.Equals(c, Vector256.Create((ushort)'-'));
+        return (letter | digit | other).ExtractMostSignificantBits();
+    }
+
+    /// <summary>
+    /// The whole content with whitespace removed, when it could be one payload of at least <paramref name="minLength"/>
+    /// chars; null otherwise. <paramref name="owner"/>, when given, is the string behind <paramref name="content"/> and is
+    /// returned as is when there is no whitespace to remove.
+    /// </summary>
+    public static string? WholeCandidate(ReadOnlySpan<char> content, int minLength, string? owner = null)
+    {
+        if (content.Length < minLength || content.IndexOfAnyExcept(WholeAlphabet) >= 0) return null;
+        if (content.IndexOfAny(" \t\r\n") < 0) return owner ?? content.ToString();
+        int whitespace = content.Count(' ') + content.Count('\t') + content.Count('\r') + content.Count('\n');
+        if (content.Length - whitespace < minLength) return null;
         var sb = new StringBuilder(content.Length);
         foreach (char c in content) if (c is not (' ' or '\t' or '\r' or '\n')) sb.Append(c);
         return sb.ToString();
     }
 
     /// <summary>Alphabet runs ≥16 chars ('=' ends a run, then up to two '=' are reattached as padding).</summary>
-    public static List<string> Segments(string content)
+    public static List<string> Segments(ReadOnlySpan<char> content)
     {
-        // A scalar scan: prose is mostly short runs, where per-run vector calls cost more than they save.
         List<string>? list = null;
-        int start = -1;
-        for (int i = 0; i <= content.Length; i++)
+        for (int pos = 0; ;)
         {
-            if (i < content.Length && IsSegmentChar(content[i]))
+            int start = NextRun(content, pos, MinSegment - 2);
+            if (start < 0) break;
+            int i = start + MinSegment - 2;
+            while (i < content.Length && IsSegmentChar(content[i])) i++;
+            int end = i;
+            while (end < content.Length && end - i < 2 && content[end] == '=') end++;
+            if (end - start >= MinSegment)
             {
-                if (start < 0) start = i;
-                continue;
+                (list ??= []).Add(content[start..end].ToString());
+                if (list.Count >= MaxSegmentsPerLayer) break;
             }
-            if (start >= 0 && i - start >= MinSegment - 2)
-            {
-                int end = i;
-                while (end < content.Length && end - i < 2 && content[end] == '=') end++;
-                if (end - start >= MinSegment)
-                {
-                    (list ??= []).Add(content[start..end]);
-                    if (list.Count >= MaxSegmentsPerLayer) break;
-                }
-            }
-            start = -1;
+            pos = i;
         }
         return list ?? [];
+    }
+
+    /// <summary>
+    /// Start of the first run of at least <paramref name="minRun"/> (≤ 32) segment characters at or after
+    /// <paramref name="pos"/>, or -1. Called at run boundaries, so the first such start is where a run begins.
+    /// Runs are found 32 positions at a time with shift-and on a 64-char membership mask; prose (many short words)
+    /// is skipped without a per-word loop.
+    /// </summary>
+    private static int NextRun(ReadOnlySpan<char> s, int pos, int minRun)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
+            for (; pos + 64 <= s.Length; pos += 32)
+            {
+                ulong m = SegmentMask(Vector256.LoadUnsafe(ref src, (nuint)pos))
+                    | (ulong)SegmentMask(Vector256.LoadUnsafe(ref src, (nuint)pos + 16)) << 16
+                    | (ulong)SegmentMask(Vector256.LoadUnsafe(ref src, (nuint)pos + 32)) << 32
+                    | (ulong)SegmentMask(Vector256.LoadUnsafe(ref src, (nuint)pos + 48)) << 48;
+                // Bit j survives when bits j..j+minRun-1 are all set.
+                ulong y = m;
+                int covered = 1;
+                while (covered < minRun)
+                {
+                    int step = Math.Min(covered, minRun - covered);
+                    y &= y >> step;
+                    covered += step;
+                }
+                uint starts = (uint)y;
+                if (starts != 0) return pos + BitOperations.TrailingZeroCount(starts);
+            }
+        }
+        for (int run = 0, i = pos; i < s.Length; i++)
+        {
+            if (!IsSegmentChar(s[i])) run = 0;
+            else if (++run >= minRun) return i - minRun + 1;
+        }
+        return -1;
+    }
+
+    private static uint SegmentMask(Vector256<ushort> c)
+    {
+        var letter = Vector256.LessThanOrEqual((c | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25));
+        var digit = Vector256.LessThanOrEqual(c - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+        var other = Vector256.Equals(c, Vector256.Create((ushort)'+')) | Vector256.Equals(c, Vector256.Create((ushort)'/'))
+            | Vector256.Equals(c, Vector256.Create((ushort)'_')) | Vector256.Equals(c, Vector256.Create((ushort)'-'));
+        return (letter | digit | other).ExtractMostSignificantBits();
     }
 
     private static bool IsSegmentChar(char c) =>

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Pipelock.Scanners.Normalize;
-using Pipelock.Scanners.Verdicts;
 
 namespace Pipelock.Scanners.Injection;
 
@@ -9,11 +11,22 @@ namespace Pipelock.Scanners.Injection;
 /// Stops at the first pass that matches:
 /// 1 primary on ForMatching(text); 2 word-boundary reconstruction (invisible → space); 3 leetspeak fold;
 /// 4 optional-whitespace variants; 5 vowel fold of content and regex; 6 base64/hex payloads, depth 5.
-/// Folded views live in pooled buffers and regexes run on spans, so clean text allocates nothing.
+/// Each pass runs only when it can matter: pass 2 on non-ASCII text, pass 3 when a leet digit touches a letter, pass 6
+/// when an encoded run exists; inside a pass, regexes run only in windows around keyword hits (<see cref="PatternSet"/>).
+/// ASCII text is scanned in place, folded views live in pooled buffers and keyword hits in per-thread scratch, so clean
+/// text allocates nothing.
 /// </summary>
 internal sealed class InjectionEngine
 {
-    public const int MaxMatches = 32;
+    public const int MaxMatches = PatternSet.MaxMatches;
+
+    /// <summary>Keyword hits kept per view; past this (a keyword flood) patterns fall back to whole-text runs.</summary>
+    private const int MaxHits = 1 << 16;
+
+    private static readonly SearchValues<char> LeetChars = SearchValues.Create("013457@$");
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
 
     private readonly PatternSet _primary;
     private readonly PatternSet _optSpace;
@@ -31,62 +44,98 @@ internal sealed class InjectionEngine
             list.Add(normalised);
         }
         bool IsBuiltIn(InjectionPattern p) => builtIn.Contains(p.Regex);
-        _primary = new PatternSet(list.Select(p => new CompiledPattern(p.Name, p.Regex, IsBuiltIn(p))));
-        _optSpace = new PatternSet(list
+        var primary = list.Select(p => CompiledPattern.For(p.Name, p.Regex, IsBuiltIn(p))).ToList();
+        var optSpace = list
             .Select(p => (p.Name, Source: RegexVariants.OptionalWhitespace(p.Regex), p.Regex, BuiltIn: IsBuiltIn(p)))
             .Where(x => x.Source != x.Regex)
-            .Select(x => new CompiledPattern(x.Name, x.Source, x.BuiltIn)));
-        _vowel = new PatternSet(list
+            .Select(x => CompiledPattern.For(x.Name, x.Source, x.BuiltIn)).ToList();
+        var vowel = list
             .Select(p => (p.Name, Source: RegexVariants.VowelFold(p.Regex), p.Regex, BuiltIn: IsBuiltIn(p)))
             .Where(x => x.Source != x.Regex)
-            .Select(x => new CompiledPattern(x.Name, x.Source, x.BuiltIn)));
+            .Select(x => CompiledPattern.For(x.Name, x.Source, x.BuiltIn)).ToList();
+
+        // Primary and optional-whitespace variants read the same views, so one finder serves both.
+        var plain = new KeywordFinder(PatternSet.FinderKeywords(primary.Concat(optSpace)), foldVowels: false);
+        _primary = new PatternSet(primary, plain);
+        _optSpace = new PatternSet(optSpace, plain);
+        _vowel = new PatternSet(vowel, new KeywordFinder(PatternSet.FinderKeywords(vowel), foldVowels: true));
     }
 
     public bool IsEmpty => _primary.IsEmpty;
 
-    public Detection? Detect(string original, ref int decodeBudget)
+    /// <summary>Scans <paramref name="source"/>[<paramref name="start"/>..+<paramref name="length"/>].</summary>
+    public Detection? Detect(string source, int start, int length, ref int decodeBudget)
     {
         if (_primary.IsEmpty) return null;
+        var scratch = t_scratch ??= new Scratch();
         List<RawMatch>? matches = null;
-        string m = TextNormalizer.ForMatching(original);
 
-        // Pass 1: primary. Pass 4 uses the same keywords (only \s+ changes), so no keyword here means no pass 4 either.
-        if (Run(_primary, m, null, ref matches, out bool primaryHadCandidates)) return new(matches!, m);
+        // ForMatching leaves printable ASCII untouched, so such text is matched where it lies.
+        var span = source.AsSpan(start, length);
+        bool asciiText = TextNormalizer.IsAsciiText(span);
+        string? original = null, mString = null;
+        ReadOnlySpan<char> m;
+        if (asciiText)
+        {
+            m = span;
+            if (length == source.Length) mString = source;
+        }
+        else
+        {
+            original = length == source.Length ? source : source.Substring(start, length);
+            m = mString = TextNormalizer.ForMatching(original);
+        }
+        bool mAscii = asciiText || System.Text.Ascii.IsValid(m);
+
+        // Pass 1: primary. Its keyword hits also serve pass 4, whose variants differ only in \s+ → \s*. On ASCII
+        // text the vowel-fold keywords of pass 5 are found in the same sweep.
+        bool vowelReady = mAscii && !_vowel.IsEmpty && KeywordFinder.FindPair(_primary.Finder, _vowel.Finder, m, scratch.View, scratch.Vowel, MaxHits);
+        bool indexed = vowelReady || _primary.Finder.Find(m, mAscii, scratch.View, MaxHits);
+        if (_primary.Run(m, mAscii, scratch.View.Items, indexed, null, ref matches, decoded: false))
+            return new(matches!, mString ?? m.ToString());
 
         // Pass 2: invisible characters become spaces, so "ignore\u200Ball" keeps its word break.
-        if (!TextNormalizer.IsAsciiText(original))
+        if (!asciiText)
         {
-            string spaced = TextNormalizer.ForMatching(TextNormalizer.ReplaceInvisibleWithSpace(original));
-            if (!ReferenceEquals(spaced, m) && spaced != m && Run(_primary, spaced, "word_boundary", ref matches))
+            string spaced = TextNormalizer.ForMatching(TextNormalizer.ReplaceInvisibleWithSpace(original!));
+            if (!ReferenceEquals(spaced, mString) && spaced != mString && RunOn(_primary, spaced, "word_boundary", ref matches, scratch.Other))
                 return new(matches!, spaced);
         }
 
         // Pass 3: leetspeak ("1gn0r3 4ll").
-        if (HasLeetInWord(m) && Folded(m, leet: true, _primary, "leetspeak", ref matches)) return new(matches!, m);
+        if (HasLeetInWord(m) && Folded(m, mAscii, leet: true, _primary, "leetspeak", ref matches, scratch, decoded: false, hitsReady: false))
+            return new(matches!, mString ?? m.ToString());
 
         // Pass 4: optional whitespace ("ignoreallpreviousinstructions").
-        if ((primaryHadCandidates || _optSpace.HasAlwaysRun) && Run(_optSpace, m, "optional_whitespace", ref matches))
-            return new(matches!, m);
+        if (_optSpace.Run(m, mAscii, scratch.View.Items, indexed, "optional_whitespace", ref matches, decoded: false))
+            return new(matches!, mString ?? m.ToString());
 
         // Pass 5: vowel fold of content and regex ("instroctions").
-        if (Folded(m, leet: false, _vowel, "vowel_fold", ref matches)) return new(matches!, m);
+        if (Folded(m, mAscii, leet: false, _vowel, "vowel_fold", ref matches, scratch, decoded: false, hitsReady: vowelReady))
+            return new(matches!, mString ?? m.ToString());
 
         // Pass 6: encoded payloads.
-        if (EncodedPayloads.HasEncodedRun(m) && Decoded(m, 0, ref matches, ref decodeBudget)) return new(matches!, m);
+        if (EncodedPayloads.HasEncodedRun(m) && Decoded(m, mString, 0, ref matches, ref decodeBudget, scratch))
+            return new(matches!, mString ?? m.ToString());
         return null;
     }
 
     /// <summary>
     /// Collects the matches of every variant on <paramref name="content"/> into <paramref name="spans"/>
     /// (start, length, name), so redaction can replace them in one go: replacing set by set would let a later set
-    /// match inside an earlier "[REDACTED: New Instructions]" placeholder.
+    /// match inside an earlier "[REDACTED: New Instructions]" placeholder. Patterns whose keywords are absent cannot
+    /// match and are not compiled for this.
     /// </summary>
     public void CollectSpans(string content, List<(int Start, int Length, string Name)> spans)
     {
+        bool ascii = System.Text.Ascii.IsValid(content);
         foreach (var set in new[] { _primary, _optSpace, _vowel })
             foreach (var p in set.Patterns)
+            {
+                if (!p.MayMatch(content, ascii)) continue;
                 foreach (var m in p.Regex.EnumerateMatches(content))
                     if (m.Length > 0) spans.Add((m.Index, m.Length, p.Name));
+            }
     }
 
     /// <summary>
@@ -95,39 +144,105 @@ internal sealed class InjectionEngine
     /// </summary>
     private static bool HasLeetInWord(ReadOnlySpan<char> s)
     {
-        for (int off = 0; ;)
+        int i = s.IndexOfAny(LeetChars);
+        if (i < 0) return false;
+        if (i == 0)
         {
-            int i = s[off..].IndexOfAny("013457@$");
-            if (i < 0) return false;
-            i += off;
-            if ((i > 0 && char.IsAsciiLetter(s[i - 1])) || (i + 1 < s.Length && char.IsAsciiLetter(s[i + 1]))) return true;
-            off = i + 1;
+            if (s.Length > 1 && char.IsAsciiLetter(s[1])) return true;
+            i = 1;
         }
+        // Digit-heavy text (tables, ids, prices) would cost one search per digit: test 16 positions at a time.
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
+            for (; i + 17 <= s.Length; i += 16)
+            {
+                var c = Vector256.LoadUnsafe(ref src, (nuint)i);
+                var leet = Vector256.LessThanOrEqual(c - Vector256.Create((ushort)'0'), Vector256.Create((ushort)1))
+                    | Vector256.LessThanOrEqual(c - Vector256.Create((ushort)'3'), Vector256.Create((ushort)2))
+                    | Vector256.Equals(c, Vector256.Create((ushort)'7')) | Vector256.Equals(c, Vector256.Create((ushort)'@'))
+                    | Vector256.Equals(c, Vector256.Create((ushort)'$'));
+                var letters = IsAsciiLetter(Vector256.LoadUnsafe(ref src, (nuint)i - 1)) | IsAsciiLetter(Vector256.LoadUnsafe(ref src, (nuint)i + 1));
+                if ((leet & letters) != Vector256<ushort>.Zero) return true;
+            }
+        }
+        for (; i < s.Length; i++)
+        {
+            if (!LeetChars.Contains(s[i])) continue;
+            if ((i > 0 && char.IsAsciiLetter(s[i - 1])) || (i + 1 < s.Length && char.IsAsciiLetter(s[i + 1]))) return true;
+        }
+        return false;
     }
 
-    private static bool Folded(string m, bool leet, PatternSet set, string label, ref List<RawMatch>? matches, bool decoded = false)
+    /// <summary>e, i, o, u → a and E, I, O, U → A in one vectorised pass (eight single-char replaces cost eight passes).</summary>
+    private static void FoldVowels(ReadOnlySpan<char> src, Span<char> dst)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref ushort s = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(src));
+            ref ushort d = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(dst));
+            for (; i + 16 <= src.Length; i += 16)
+            {
+                var c = Vector256.LoadUnsafe(ref s, (nuint)i);
+                var lower = c | Vector256.Create((ushort)0x20);
+                var vowel = Vector256.Equals(lower, Vector256.Create((ushort)'e')) | Vector256.Equals(lower, Vector256.Create((ushort)'i'))
+                    | Vector256.Equals(lower, Vector256.Create((ushort)'o')) | Vector256.Equals(lower, Vector256.Create((ushort)'u'));
+                var folded = (c & Vector256.Create((ushort)0x20)) | Vector256.Create((ushort)'A');
+                Vector256.ConditionalSelect(vowel, folded, c).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < src.Length; i++)
+            dst[i] = src[i] switch { 'e' or 'i' or 'o' or 'u' => 'a', 'E' or 'I' or 'O' or 'U' => 'A', var c => c };
+    }
+
+    private static Vector256<ushort> IsAsciiLetter(Vector256<ushort> c) =>
+        Vector256.LessThanOrEqual((c | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25));
+
+    private static bool RunOn(PatternSet set, string text, string? label, ref List<RawMatch>? matches, HitBuffer hits, bool decoded = false)
     {
         if (set.IsEmpty) return false;
-        var src = m.AsSpan();
-        if (leet ? src.IndexOfAny("013457@$") < 0 : src.IndexOfAny("eiouEIOU") < 0) return false;
+        bool ascii = System.Text.Ascii.IsValid(text);
+        bool indexed = set.Finder.Find(text, ascii, hits, MaxHits);
+        return set.Run(text, ascii, hits.Items, indexed, label, ref matches, decoded);
+    }
+
+    /// <param name="hitsReady">The vowel finder's hits on <paramref name="m"/> are already in the scratch (see <see cref="KeywordFinder.FindPair"/>).</param>
+    private static bool Folded(ReadOnlySpan<char> m, bool ascii, bool leet, PatternSet set, string label, ref List<RawMatch>? matches,
+        Scratch scratch, bool decoded, bool hitsReady)
+    {
+        if (set.IsEmpty) return false;
+        if (leet ? m.IndexOfAny("013457@$") < 0 : m.IndexOfAny("eiouEIOU") < 0) return false;
+        var hits = leet ? scratch.Other : scratch.Vowel;
+        bool indexed = true, found = hitsReady;
+        if (!leet && ascii && !hitsReady)
+        {
+            // The vowel finder folds as it reads, so the folded copy is made only when some pattern has a window.
+            indexed = set.Finder.Find(m, true, hits, MaxHits);
+            found = true;
+        }
+        if (found && indexed && hits.Count == 0 && !set.RunsWithoutHits) return false;
         char[] buf = ArrayPool<char>.Shared.Rent(m.Length);
         try
         {
             var dst = buf.AsSpan(0, m.Length);
-            // Vectorised single-character replacements; a per-character switch costs more on long prose.
+            // Vectorised replacements; a per-character switch costs more on long prose.
             if (leet)
             {
-                src.Replace(dst, '0', 'o');
+                m.Replace(dst, '0', 'o');
                 dst.Replace('1', 'i'); dst.Replace('3', 'e'); dst.Replace('4', 'a'); dst.Replace('5', 's');
                 dst.Replace('7', 't'); dst.Replace('@', 'a'); dst.Replace('$', 's');
             }
             else
             {
-                src.Replace(dst, 'e', 'a');
-                dst.Replace('i', 'a'); dst.Replace('o', 'a'); dst.Replace('u', 'a');
-                dst.Replace('E', 'A'); dst.Replace('I', 'A'); dst.Replace('O', 'A'); dst.Replace('U', 'A');
+                FoldVowels(m, dst);
             }
-            return Run(set, dst, label, ref matches, decoded);
+            if (!found)
+            {
+                indexed = set.Finder.Find(dst, ascii, hits, MaxHits);
+                if (indexed && hits.Count == 0 && !set.RunsWithoutHits) return false;
+            }
+            return set.Run(dst, ascii, hits.Items, indexed, label, ref matches, decoded);
         }
         finally
         {
@@ -135,60 +250,49 @@ internal sealed class InjectionEngine
         }
     }
 
-    private static bool Run(PatternSet set, ReadOnlySpan<char> text, string? label, ref List<RawMatch>? matches, bool decoded = false) =>
-        Run(set, text, label, ref matches, out _, decoded);
-
-    private static bool Run(PatternSet set, ReadOnlySpan<char> text, string? label, ref List<RawMatch>? matches, out bool hadCandidates, bool decoded = false)
-    {
-        hadCandidates = false;
-        if (set.IsEmpty || text.IsEmpty) return false;
-        Span<bool> candidates = set.Patterns.Length <= 256 ? stackalloc bool[set.Patterns.Length] : new bool[set.Patterns.Length];
-        if (set.Candidates(text, candidates) == 0) return false;
-        hadCandidates = true;
-        bool found = false;
-        for (int i = 0; i < set.Patterns.Length; i++)
-        {
-            if (!candidates[i]) continue;
-            var p = set.Patterns[i];
-            foreach (var vm in p.Regex.EnumerateMatches(text))
-            {
-                if (vm.Length == 0) continue;
-                if (p.Name == DefensiveContext.PatternName && DefensiveContext.IsDefensive(text, vm.Index, vm.Length)) continue;
-                found = true;
-                matches ??= [];
-                if (matches.Count >= MaxMatches) return true;
-                matches.Add(new RawMatch(p.Name, Redaction.Excerpt(text.Slice(vm.Index, vm.Length), 100), decoded ? -1 : vm.Index, label));
-            }
-        }
-        return found;
-    }
-
     /// <summary>Pass 6, recursive: whole content, then each segment; every readable decoding is matched, then decoded again.</summary>
-    private bool Decoded(string content, int depth, ref List<RawMatch>? matches, ref int budget)
+    private bool Decoded(ReadOnlySpan<char> content, string? owner, int depth, ref List<RawMatch>? matches, ref int budget, Scratch scratch)
     {
         if (depth >= EncodedPayloads.MaxDepth || budget <= 0) return false;
-        var candidates = new List<string>();
-        if (EncodedPayloads.WholeCandidate(content) is { Length: >= 8 } whole) candidates.Add(whole);
-        if (EncodedPayloads.HasSegment(content))
+        string? first = EncodedPayloads.WholeCandidate(content, 8, owner);
+        if (first is not null && Candidate(first, depth, ref matches, ref budget, scratch) is { } wholeResult) return wholeResult;
+        if (!EncodedPayloads.HasSegment(content)) return false;
+        foreach (var seg in EncodedPayloads.Segments(content))
         {
-            foreach (var seg in EncodedPayloads.Segments(content))
-                if (candidates.Count == 0 || seg != candidates[0]) candidates.Add(seg);
-        }
-
-        foreach (var candidate in candidates)
-        {
-            budget -= candidate.Length;
-            if (budget < 0) return false;
-            foreach (var (label, text) in EncodedPayloads.Decodings(candidate))
-            {
-                string n = TextNormalizer.ForMatching(text);
-                if (Run(_primary, n, label, ref matches, decoded: true) || Run(_optSpace, n, label, ref matches, decoded: true) ||
-                    Folded(n, leet: false, _vowel, label, ref matches, decoded: true) || Decoded(text, depth + 1, ref matches, ref budget))
-                {
-                    return true;
-                }
-            }
+            // A segment equal to the first candidate was already tried.
+            if (first is null) first = seg;
+            else if (seg == first) continue;
+            if (Candidate(seg, depth, ref matches, ref budget, scratch) is { } result) return result;
         }
         return false;
+    }
+
+    /// <summary>Decodes one candidate and matches every readable layer; null: nothing found, go on with the next candidate.</summary>
+    private bool? Candidate(string candidate, int depth, ref List<RawMatch>? matches, ref int budget, Scratch scratch)
+    {
+        budget -= candidate.Length;
+        if (budget < 0) return false;
+        foreach (var (label, text) in EncodedPayloads.Decodings(candidate))
+        {
+            string n = TextNormalizer.ForMatching(text);
+            bool ascii = System.Text.Ascii.IsValid(n);
+            bool indexed = _primary.Finder.Find(n, ascii, scratch.Other, MaxHits);
+            if (_primary.Run(n, ascii, scratch.Other.Items, indexed, label, ref matches, decoded: true) ||
+                _optSpace.Run(n, ascii, scratch.Other.Items, indexed, label, ref matches, decoded: true) ||
+                Folded(n, ascii, leet: false, _vowel, label, ref matches, scratch, decoded: true, hitsReady: false) ||
+                Decoded(text, text, depth + 1, ref matches, ref budget, scratch))
+            {
+                return true;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Per-thread hit buffers: one for the ForMatching view (passes 1 and 4), one for other views, one for the vowel fold.</summary>
+    private sealed class Scratch
+    {
+        public readonly HitBuffer View = new();
+        public readonly HitBuffer Other = new();
+        public readonly HitBuffer Vowel = new();
     }
 }

@@ -35,7 +35,7 @@ public sealed class InjectionScanner : IInjectionScanner
             var patterns = _options.EffectivePatterns();
             foreach (var p in patterns)
             {
-                if (Text.Re2Regex.Validate(p.Regex) is { } error)
+                if (!InjectionPatterns.IsBuiltIn(p) && Text.Re2Regex.Validate(p.Regex) is { } error)
                     throw new ArgumentException($"response pattern '{p.Name}' does not compile: {error}", nameof(options));
             }
             _main = new InjectionEngine(patterns);
@@ -87,8 +87,7 @@ public sealed class InjectionScanner : IInjectionScanner
             for (int start = 0; ; start += WindowChars - WindowOverlap)
             {
                 int len = Math.Min(WindowChars, text.Length - start);
-                string window = start == 0 && len == text.Length ? text : text.Substring(start, len);
-                var (verdict, content) = ScanWindow(window, start, oversize);
+                var (verdict, content) = ScanWindow(text, start, len, oversize);
                 if (!verdict.IsClean && (oversize is null || verdict.Findings.Length > 1))
                     return (verdict, start == 0 && len == text.Length ? content : null);
                 if (start + len >= text.Length) return (oversize is null ? Verdict.Clean : Verdict.Of(oversize), null);
@@ -102,19 +101,20 @@ public sealed class InjectionScanner : IInjectionScanner
         }
     }
 
-    private (Verdict, string?) ScanWindow(string window, int offset, Finding? extra)
+    /// <summary>Scans text[offset..offset+length] in place (no window copy).</summary>
+    private (Verdict, string?) ScanWindow(string text, int offset, int length, Finding? extra)
     {
-        int budget = 4 * Math.Max(window.Length, 4096);
+        int budget = 4 * Math.Max(length, 4096);
         Detection? mainHit = null;
         if (_coreInMain)
         {
-            mainHit = _main!.Detect(window, ref budget);
+            mainHit = _main!.Detect(text, offset, length, ref budget);
             if (mainHit is null) return (extra is null ? Verdict.Clean : Verdict.Of(extra), null);
-            budget = 4 * Math.Max(window.Length, 4096);
+            budget = 4 * Math.Max(length, 4096);
         }
-        if (_core.Detect(window, ref budget) is { } core)
+        if (_core.Detect(text, offset, length, ref budget) is { } core)
             return (Build(core, ScannerNames.CoreResponse, Severity.Critical, ScanAction.Block, offset, extra), core.Content);
-        if ((mainHit ?? _main?.Detect(window, ref budget)) is { } hit)
+        if ((mainHit ?? _main?.Detect(text, offset, length, ref budget)) is { } hit)
             return (Build(hit, ScannerNames.ResponseScan, Severity.High, _options.Action, offset, extra), hit.Content);
         return (extra is null ? Verdict.Clean : Verdict.Of(extra), null);
     }

@@ -77,13 +77,12 @@ public sealed class SseEventScanner
             var own = Combine(data);
             findings.AddRange(own.Findings);
 
-            string tail = Tail();
-            if (tail.Length > 0)
+            if (TailPlus(data) is { } joined)
             {
-                var window = Combine(tail + data);
+                var window = Combine(joined);
                 if (!window.IsClean)
                 {
-                    var before = Combine(tail);
+                    var before = Combine(Tail());
                     foreach (var f in window.Findings)
                     {
                         // Only what neither part produces alone is new: the seam made it.
@@ -112,6 +111,29 @@ public sealed class SseEventScanner
         if (_history.Count == 0) return "";
         string joined = string.Concat(_history);
         return joined.Length <= _options.WindowChars ? joined : joined[^_options.WindowChars..];
+    }
+
+    /// <summary><see cref="Tail"/> + <paramref name="data"/> in one allocation (this runs for every event); null when the tail is empty.</summary>
+    private string? TailPlus(string data)
+    {
+        int total = 0;
+        foreach (var h in _history) total += h.Length;
+        if (total == 0) return null;
+        int skip = Math.Max(0, total - _options.WindowChars);
+        return string.Create(total - skip + data.Length, (this, skip, data), static (dst, st) =>
+        {
+            int skip = st.skip, at = 0;
+            foreach (var h in st.Item1._history)
+            {
+                var part = h.AsSpan();
+                if (skip >= part.Length) { skip -= part.Length; continue; }
+                part = part[skip..];
+                skip = 0;
+                part.CopyTo(dst[at..]);
+                at += part.Length;
+            }
+            st.data.AsSpan().CopyTo(dst[at..]);
+        });
     }
 
     private void Remember(string data)

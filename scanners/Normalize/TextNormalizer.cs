@@ -20,16 +20,16 @@ public static class TextNormalizer
     /// <summary>Printable ASCII only (0x20..0x7E).</summary>
     internal static bool IsPrintableAscii(ReadOnlySpan<char> s) => s.IndexOfAnyExceptInRange(' ', '~') < 0;
 
-    /// <summary>Printable ASCII plus TAB, LF, CR (vectorised range scan, stepping over whitespace controls).</summary>
-    internal static bool IsAsciiText(ReadOnlySpan<char> s)
+    /// <summary>Printable ASCII plus TAB, LF, CR: one vectorised scan (stepping over each newline cost a call per line).</summary>
+    internal static bool IsAsciiText(ReadOnlySpan<char> s) => s.IndexOfAnyExcept(AsciiTextChars) < 0;
+
+    private static readonly SearchValues<char> AsciiTextChars = SearchValues.Create(BuildAsciiText());
+
+    private static string BuildAsciiText()
     {
-        while (true)
-        {
-            int i = s.IndexOfAnyExceptInRange(' ', '~');
-            if (i < 0) return true;
-            if (s[i] is not ('\t' or '\n' or '\r')) return false;
-            s = s[(i + 1)..];
-        }
+        var sb = new StringBuilder("\t\n\r");
+        for (char c = ' '; c <= '~'; c++) sb.Append(c);
+        return sb.ToString();
     }
 
     /// <summary>DLP: strip control + invisible, strip exotic whitespace, NFKC, confusables to ASCII, strip combining marks.</summary>

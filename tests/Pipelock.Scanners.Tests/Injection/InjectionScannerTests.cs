@@ -143,6 +143,22 @@ public sealed class InjectionScannerTests
         Assert.True(s.Scan("Here are the new instructions for you.").IsClean);
     }
 
+    [Theory]
+    [InlineData("frum nuw", "vowel_fold")]          // no keyword a finder indexes: only common words ("from", "now")
+    [InlineData("xx fromnow yy", "optional_whitespace")]
+    [InlineData("fr0m n0w", "leetspeak")]
+    public void Scan_CustomPatternOfCommonWordsOnly_IsDetectedInEveryPass(string text, string pass)
+    {
+        var s = new InjectionScanner(new InjectionOptions
+        {
+            IncludeDefaults = false,
+            IncludeExtras = false,
+            Patterns = [new InjectionPattern("From Now", "(?i)from\\s+now")],
+        });
+        var f = Assert.Single(s.Scan(text).Findings);
+        Assert.Equal(("From Now", pass), (f.Rule, f.Encoding));
+    }
+
     [Fact]
     public void Constructor_InvalidUserPattern_Throws() =>
         Assert.Throws<ArgumentException>(() => new InjectionScanner(new InjectionOptions { Patterns = [new InjectionPattern("Bad", "(unclosed")] }));
