@@ -341,8 +341,10 @@ internal sealed class CleanTextGate
 
     /// <summary>
     /// DotCollapse rewrites dotted tokens of ≥ 10 chars into a layer of their dot-free forms joined by spaces. One whose
-    /// dots only lead or trail collapses to a substring of the text, so it adds nothing to match, unless its digits
-    /// could join a neighbour's into a digit cluster or it is short enough to be a seed-phrase list word.
+    /// dots only lead or trail collapses to a substring of the text, already checked. Otherwise the collapsed token is new
+    /// text ("paragraph.\nThe" joins to "paragraph.The", then "paragraphThe") and gets the same checks as the text: a run
+    /// as long as the threshold or a keyword. Digits anywhere could join a neighbour's into a digit cluster, and a short
+    /// collapsed word could be a seed-phrase word, so those always count.
     /// </summary>
     private bool DottedTokenMatters(ReadOnlySpan<char> s, int pos)
     {
@@ -353,7 +355,13 @@ internal sealed class CleanTextGate
         if (len < DotTokenMin) return false;
         var token = s[a..b];
         int dots = token.Count('.');
-        return token.Trim('.').Contains('.') || token.IndexOfAnyInRange('0', '9') >= 0 || _seedWords > 0 && len - dots <= 8;
+        if (token.IndexOfAnyInRange('0', '9') >= 0 || _seedWords > 0 && len - dots <= 8) return true;
+        if (!token.Trim('.').Contains('.')) return false;
+        if (len - dots >= RunThreshold) return true;
+        Span<char> collapsed = stackalloc char[len - dots];
+        int n = 0;
+        foreach (char c in token) if (c != '.') collapsed[n++] = c;
+        return HasKeyword(collapsed);
     }
 
     private static bool IsDotToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';

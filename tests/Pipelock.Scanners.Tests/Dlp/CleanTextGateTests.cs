@@ -87,7 +87,8 @@ public sealed class CleanTextGateTests
         {
             { "long token run", "see " + R(r, Alnum, 15) + " now" },
             { "digit cluster", "call 415 555 0199 12 today" },
-            { "dotted token with inner dot", "host api.example.internal is up" },
+            { "dotted token with inner dot and a long collapsed run", "host api.example.internal is up" },
+            { "dotted token collapsing to a keyword", "see pass.word.list now" },
             { "dotted token with digits", "version 12345678.. shipped" },
             { "url escape", "name=%41lice" },
             { "hex-ish run", "bytes de:ad:be:ef:ca:fe:ba:be here" },
@@ -111,6 +112,7 @@ public sealed class CleanTextGateTests
     [Theory]
     [InlineData("a bad face")]                                   // hex-ish but far from 16 hex digits
     [InlineData("settlement. transactions.")]                    // dots only at token edges, long words
+    [InlineData("the last paragraph.\nThe next one")]            // joined lines give "paragraph.The": nothing in it
     [InlineData("Dates 2026-11-25 and 14:30, amount 1,234.56")]  // digits, no 9-digit cluster
     [InlineData("abandon ability able about above absent absorb abstract absurd abuse access")]  // 11 list words
     public void IsCandidate_NearMiss_IsSkipped(string text) => Assert.False(GateOf(Gated).IsCandidate(text));
@@ -124,7 +126,7 @@ public sealed class CleanTextGateTests
             var pad = new string(' ', offset);
             Assert.True(GateOf(Gated).IsCandidate(pad + new string('a', 15) + " x"), $"run at {offset}");
             Assert.True(GateOf(Gated).IsCandidate(pad + "4111 1111 1 x"), $"cluster at {offset}");
-            Assert.True(GateOf(Gated).IsCandidate(pad + "a.bcdefghij x"), $"dotted at {offset}");
+            Assert.True(GateOf(Gated).IsCandidate(pad + "pa.sswordxy x"), $"dotted at {offset}");    // collapses to a keyword
         }
     }
 
