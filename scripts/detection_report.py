@@ -164,6 +164,11 @@ def main():
         ok = (rmin is None or rec >= rmin) and fpr <= fmax
         goal = f"(≥ {rmin * 100:g} %)" if rmin is not None else "(reported)"
         lines.append(f"| {name} | {pct(t.tp, m)} {goal} | {pct(t.fp, b)} (≤ {fmax * 100:g} %) | {'yes' if ok else 'NO'} |")
+    # Hand-written reading of the figures (why a target is missed, what was left alone) lives beside the report.
+    notes = os.path.join(os.path.dirname(os.path.abspath(a.out)), "detection-notes.md")
+    if os.path.exists(notes):
+        with open(notes, encoding="utf-8") as nf:
+            lines += [""] + nf.read().rstrip("\n").split("\n")
     lines += ["", "## Per file", "", "| file | malicious | recall | benign | FPR |", "|---|---|---|---|---|"]
     lines += [per_file[n].row(n) for n in sorted(per_file)]
     lines += ["", "## Per source", "", "| file / source | malicious | recall | benign | FPR |", "|---|---|---|---|---|"]
