@@ -20,7 +20,7 @@ namespace Pipelock.Scanners.Dlp;
 /// <item>a run of list words as long as the shortest BIP-39 phrase.</item>
 /// </list>
 /// Every condition mirrors the corresponding detector's own gate on the same view (or a superset of it), so the
-/// gate only ever says "candidate" too often, never too rarely; DlpGateEquivalenceTests pin that on the corpora.
+/// gate only ever says "candidate" too often, never too rarely; CleanTextGateTests pin that on the corpora.
 /// Non-ASCII text always takes the full scan (normalisation can create matches).
 /// </summary>
 internal sealed class CleanTextGate
