@@ -46,7 +46,17 @@ public static class Re2Regex
         catch (ArgumentException e) { return e.Message; }
     }
 
-    /// <summary>Rewrites RE2 escapes whose .NET meaning differs. Escapes inside character classes are handled too.</summary>
+    private static readonly Dictionary<string, string> PosixClasses = new(StringComparer.Ordinal)
+    {
+        ["alnum"] = "0-9A-Za-z", ["alpha"] = "A-Za-z", ["ascii"] = @"\x00-\x7F", ["blank"] = @"\t ", ["cntrl"] = @"\x00-\x1F\x7F",
+        ["digit"] = "0-9", ["graph"] = "!-~", ["lower"] = "a-z", ["print"] = " -~", ["punct"] = @"!-/:-@\[-`{-~",
+        ["space"] = @"\t\n\v\f\r ", ["upper"] = "A-Z", ["word"] = "0-9A-Za-z_", ["xdigit"] = "0-9A-Fa-f",
+    };
+
+    /// <summary>
+    /// Rewrites RE2 syntax whose .NET meaning differs or that .NET lacks: ASCII \d \w \s, \pL, \Q…\E, (?P&lt;name&gt;…) and
+    /// POSIX classes. Escapes inside character classes are handled too.
+    /// </summary>
     public static string Translate(string p)
     {
         var sb = new StringBuilder(p.Length + 16);
@@ -67,9 +77,39 @@ public static class Re2Regex
                     case 's': sb.Append(inClass ? @"\t\n\f\r " : @"[\t\n\f\r ]"); break;
                     case 'S': sb.Append(inClass ? @"\x00-\x08\x0B\x0E-\x1F!-\uFFFF" : @"[^\t\n\f\r ]"); break;
                     case 'z': sb.Append(@"\z"); break;
+                    // RE2's one-letter Unicode classes (\pL, \PN); .NET needs braces.
+                    case 'p' or 'P' when i + 1 < p.Length && char.IsAsciiLetterUpper(p[i + 1]):
+                        sb.Append('\\').Append(n).Append('{').Append(p[i + 1]).Append('}');
+                        i++;
+                        break;
+                    // \Q…\E quotes a literal in RE2; .NET has no such syntax.
+                    case 'Q':
+                        int end = p.IndexOf(@"\E", i + 1, StringComparison.Ordinal);
+                        var literal = end < 0 ? p[(i + 1)..] : p[(i + 1)..end];
+                        sb.Append(inClass ? literal.Replace(@"\", @"\\").Replace("]", @"\]").Replace("^", @"\^").Replace("-", @"\-") : Regex.Escape(literal));
+                        i = end < 0 ? p.Length : end + 1;
+                        break;
                     default: sb.Append('\\').Append(n); break;
                 }
                 continue;
+            }
+            // RE2's (?P<name>…) is .NET's (?<name>…).
+            if (c == '(' && !inClass && string.CompareOrdinal(p, i + 1, "?P<", 0, 3) == 0)
+            {
+                sb.Append("(?<");
+                i += 3;
+                continue;
+            }
+            // POSIX classes inside a bracket expression: .NET would read "[[:alpha:]]" as the chars '[', ':', 'a', ….
+            if (c == '[' && inClass && i + 1 < p.Length && p[i + 1] == ':')
+            {
+                int close = p.IndexOf(":]", i + 2, StringComparison.Ordinal);
+                if (close > 0 && PosixClasses.TryGetValue(p[(i + 2)..close], out var chars))
+                {
+                    sb.Append(chars);
+                    i = close + 1;
+                    continue;
+                }
             }
             if (c == '[' && !inClass) { inClass = true; sb.Append(c); if (i + 1 < p.Length && p[i + 1] == '^') { sb.Append('^'); i++; } if (i + 1 < p.Length && p[i + 1] == ']') { sb.Append(@"\]"); i++; } continue; }
             if (c == ']' && inClass) { inClass = false; sb.Append(c); continue; }

@@ -20,6 +20,24 @@ public sealed class Re2RegexTests
     public void Compile_KeepsRe2AsciiSemantics(string pattern, string input, bool expected) =>
         Assert.Equal(expected, Re2Regex.Compile(pattern).IsMatch(input));
 
+    // RE2 syntax .NET lacks or reads differently is translated, not rejected.
+    [Theory]
+    [InlineData(@"^(?P<key>[a-z]+)=1$", "abc=1", true)]
+    [InlineData(@"^\pL+$", "Ünïcode", true)]
+    [InlineData(@"^\pL+$", "abc1", false)]
+    [InlineData(@"^\PN+$", "abc", true)]
+    [InlineData(@"^\Qa.b*c\E$", "a.b*c", true)]
+    [InlineData(@"^\Qa.b*c\E$", "axbbc", false)]
+    [InlineData(@"^[[:alpha:]]+$", "abcXYZ", true)]
+    [InlineData(@"^[[:alpha:]]+$", "abc:", false)]                  // .NET alone would read '[', ':', 'a', … as members
+    [InlineData(@"^[[:xdigit:]_]{4}$", "a0F_", true)]
+    [InlineData(@"^[^[:space:]]+$", "a b", false)]
+    public void Compile_TranslatesRe2OnlySyntax(string pattern, string input, bool expected)
+    {
+        Assert.Null(Re2Regex.Validate(pattern));
+        Assert.Equal(expected, Re2Regex.Compile(pattern).IsMatch(input));
+    }
+
     [Fact]
     public void Compile_SamePatternTwice_ReturnsCachedInstance() =>
         Assert.Same(Re2Regex.Compile("abc", true), Re2Regex.Compile("abc", true));
