@@ -28,10 +28,9 @@ internal sealed class CleanTextGate
     private const int HexRunDigits = LayerDecoder.MinRun;
     private const int DotTokenMin = 10;
 
-    private readonly byte[] _code = new byte[128];
-    private readonly ulong[] _tri = new ulong[(1 << 15) / 64];
-    private readonly List<string> _pairs = [];
-    private readonly Dictionary<int, string[]> _verify = [];
+    private readonly TrigramKeywords _keywords;
+    private readonly TrigramKeywords _longRunKeywords;
+    private readonly CompiledPattern[] _alwaysRules;
     private readonly bool _always;
     private readonly int _seedWords;
     private readonly bool _decodes;
@@ -43,34 +42,23 @@ internal sealed class CleanTextGate
     /// <param name="runThreshold">Token-run length that makes the text a candidate.</param>
     /// <param name="seedWords">Minimum BIP-39 phrase length, or 0 when seed detection is off.</param>
     /// <param name="decodes">Whether decoded layers are scanned (MaxDecodeDepth &gt; 0).</param>
-    public CleanTextGate(IEnumerable<string> keywords, int runThreshold, int seedWords, bool decodes)
+    /// <param name="longRunKeywords">Keywords of the rules left out of <paramref name="keywords"/> because they need a long run.</param>
+    /// <param name="alwaysRules">The keyword-less rules (gated by run length, digits and class runs).</param>
+    public CleanTextGate(IEnumerable<string> keywords, int runThreshold, int seedWords, bool decodes,
+        IEnumerable<string>? longRunKeywords = null, IEnumerable<CompiledPattern>? alwaysRules = null)
     {
         RunThreshold = runThreshold;
         _seedWords = seedWords;
         _decodes = decodes;
-        // 5-bit folded codes keep the trigram bitmap at 4 KB, resident in L1 beside the text: letters are exact, digits
-        // share a code, the symbols keywords use get the few codes left (shared), space is 0 and everything else 31.
-        // Collisions only cost a verification.
-        for (int c = 'a'; c <= 'z'; c++) _code[c] = _code[c - 32] = (byte)(c - 'a' + 1);
-        for (int c = '0'; c <= '9'; c++) _code[c] = 27;
-        for (int c = 0; c < 128; c++)
-            if (_code[c] == 0 && c != ' ') _code[c] = c switch { '-' or '_' => 28, '.' or ':' or '/' => 29, '=' or '~' or '+' => 30, _ => 31 };
-        var lists = new Dictionary<int, List<string>>();
-        foreach (var k in keywords)
-        {
-            if (k.Length < 2 || !System.Text.Ascii.IsValid(k)) { _always = true; continue; }
-            // A two-char keyword sets every trigram it starts, so the scan tests one bitmap per char; a keyword ending
-            // the text has no third char and is checked once at the end.
-            for (int third = k.Length == 2 ? 0 : -1; third < (k.Length == 2 ? 32 : 0); third++)
-            {
-                int key = _code[k[0]] << 10 | _code[k[1]] << 5 | (third < 0 ? _code[k[2]] : third);
-                _tri[key >> 6] |= 1UL << (key & 63);
-                (lists.TryGetValue(key, out var l) ? l : lists[key] = []).Add(k);
-            }
-            if (k.Length == 2) _pairs.Add(k);
-        }
-        foreach (var (slot, l) in lists) _verify[slot] = [.. l.Distinct(StringComparer.OrdinalIgnoreCase)];
+        _keywords = new TrigramKeywords(keywords);
+        _always = _keywords.MatchesEverything;
+        _longRunKeywords = new TrigramKeywords(longRunKeywords ?? []);
+        _alwaysRules = alwaysRules is null ? [] : [.. alwaysRules];
+        // Without the rules, a glued run cannot be judged: every long run stays a candidate.
+        _judgeGluedRuns = alwaysRules is not null && longRunKeywords is not null;
     }
+
+    private readonly bool _judgeGluedRuns;
 
     public int RunThreshold { get; }
 
@@ -103,54 +91,43 @@ internal sealed class CleanTextGate
         }
     }
 
-    private bool Check(ReadOnlySpan<char> joined, ReadOnlySpan<char> lines) =>
-        HasKeyword(joined) || JoinedShapes(joined) || LineShapes(lines) || _decodes && HasUrlEscape(lines);
-
-    /// <summary>Rolling trigram of 5-bit folded codes against a bitmap; candidates verified exactly.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
-    internal bool HasKeyword(ReadOnlySpan<char> s)
+    private bool Check(ReadOnlySpan<char> joined, ReadOnlySpan<char> lines)
     {
-        if (s.Length < 2) return false;
-        foreach (var k in _pairs)
-            if (s[^2..].Equals(k, StringComparison.OrdinalIgnoreCase)) return true;
-        if (s.Length < 3) return false;
-        // Text and keywords are ASCII (checked by the caller and the constructor), so the tables need no bounds checks.
-        // The rolling code is a 3-cycle dependency chain per char: two halves run interleaved so the CPU overlaps them.
-        ref byte code = ref MemoryMarshal.GetArrayDataReference(_code);
-        ref ulong tri = ref MemoryMarshal.GetArrayDataReference(_tri);
-        ref char c0 = ref MemoryMarshal.GetReference(s);
-        int mid = s.Length / 2;                       // stream A ends trigrams at 2..mid, stream B at mid+1..end
-        int ha = Unsafe.Add(ref code, c0) << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, 1));
-        int hb = Unsafe.Add(ref code, Unsafe.Add(ref c0, mid - 1)) << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, mid));
-        int steps = mid - 1;                          // A: i = 2..mid, B: j = mid+1..mid+steps
-        for (int k = 0; k < steps; k++)
-        {
-            int i = 2 + k, j = mid + 1 + k;
-            ha = (ha << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, i))) & 0x7FFF;
-            hb = (hb << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, j))) & 0x7FFF;
-            if ((((Unsafe.Add(ref tri, ha >> 6) >> (ha & 63)) | (Unsafe.Add(ref tri, hb >> 6) >> (hb & 63))) & 1) != 0
-                && (Verify(s, i - 2, ha) || Verify(s, j - 2, hb))) return true;
-        }
-        for (int j = mid + 1 + steps; j < s.Length; j++)   // B's tail when the length is odd
-        {
-            hb = (hb << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, j))) & 0x7FFF;
-            if ((Unsafe.Add(ref tri, hb >> 6) >> (hb & 63) & 1) != 0 && Verify(s, j - 2, hb)) return true;
-        }
+        if (HasKeyword(joined) || LineShapes(lines) || _decodes && HasUrlEscape(lines)) return true;
+        // Without line breaks both views are one text. With them, a long run of the line view is a candidate as usual,
+        // while a run that is long only in the joined view (a line break between two words) is judged by what can use it.
+        bool glued = _judgeGluedRuns && joined.Length != lines.Length;
+        return glued ? HasLongRun(lines) || JoinedShapes(joined, glued: true) : JoinedShapes(joined, glued: false);
+    }
+
+    private bool HasLongRun(ReadOnlySpan<char> s)
+    {
+        int carry = 0;
+        Span<char> tail = stackalloc char[64];
+        for (int block = 0; block < s.Length; block += 64)
+            if (HasRun(ClassifyJoined(Chunk(s, block, tail)).Tok, RunThreshold, ref carry)) return true;
         return false;
     }
 
+    /// <summary>Rolling trigram of 5-bit folded codes against a bitmap; candidates verified exactly.</summary>
+    internal bool HasKeyword(ReadOnlySpan<char> s) => _keywords.Contains(s);
+
     /// <summary>Token runs, digit clusters and dotted tokens on the joined view, 64 chars at a time as bit masks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
-    internal bool JoinedShapes(ReadOnlySpan<char> s)
+    internal bool JoinedShapes(ReadOnlySpan<char> s) => JoinedShapes(s, glued: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool JoinedShapes(ReadOnlySpan<char> s, bool glued)
     {
-        int runCarry = 0;
+        int runCarry = 0, gluedDone = 0;
+        var judge = new GluedRunJudge();
         ulong prevDigits = 0;
         Span<char> tail = stackalloc char[64];
         for (int block = 0; block < s.Length; block += 64)
         {
             var chunk = Chunk(s, block, tail);
             var (tok, digit, dot, dotTok) = ClassifyJoined(chunk);
-            if (HasRun(tok, RunThreshold, ref runCarry)) return true;
+            if (HasRun(tok, RunThreshold, ref runCarry)
+                && (!glued || block + 64 > gluedDone && GluedRunsMatter(s, block, ref judge, out gluedDone))) return true;
             if (digit != 0 && BitOperations.PopCount(digit) + BitOperations.PopCount(prevDigits) >= TextFeatures.ClusterDigits
                 && HasDigitCluster(s, block)) return true;
             prevDigits = digit;
@@ -317,10 +294,58 @@ internal sealed class CleanTextGate
     private static bool HasRun(ulong m, int len, ref int carry)
     {
         int lead = BitOperations.TrailingZeroCount(~m);
-        if (carry + lead >= len || RunStarts(m, len) != 0) return true;
+        bool hit = carry + lead >= len || RunStarts(m, len) != 0;
         carry = m == ulong.MaxValue ? carry + 64 : BitOperations.LeadingZeroCount(~m);
+        return hit;
+    }
+
+    /// <summary>State of the glued-run judgement across one text: runs seen, and the long-run keyword search done once.</summary>
+    private struct GluedRunJudge
+    {
+        public int Runs;
+        public bool KeywordsSearched, KeywordFound;
+    }
+
+    /// <summary>
+    /// Judges the joined-view token runs meeting a block, which are long only because a line break joined two words
+    /// (the line view has no long run). Only three things read such a run: a rule that needs a long run (its keyword must
+    /// occur somewhere), a keyword-less rule (its length, digit and class-run gates, checked on the same window the
+    /// full scan would use) and the PEM body detector (64+ chars). <paramref name="checkedUntil"/> is where the examined
+    /// runs end.
+    /// </summary>
+    private bool GluedRunsMatter(ReadOnlySpan<char> s, int block, ref GluedRunJudge judge, out int checkedUntil)
+    {
+        int i = block;
+        while (i > 0 && IsTokenChar(s[i - 1])) i--;
+        int end = Math.Min(s.Length, block + 64);
+        while (i < end)
+        {
+            if (!IsTokenChar(s[i])) { i++; continue; }
+            int a = i, digits = 0;
+            while (i < s.Length && IsTokenChar(s[i])) { if (char.IsAsciiDigit(s[i])) digits++; i++; }
+            int len = i - a;
+            if (len < RunThreshold) continue;
+            checkedUntil = i;
+            if (len >= 64 || ++judge.Runs > TextFeatures.MaxSpans) return true;
+            if (!judge.KeywordsSearched)
+            {
+                judge.KeywordFound = _longRunKeywords.Contains(s);
+                judge.KeywordsSearched = true;
+            }
+            if (judge.KeywordFound) return true;
+            var window = s[Math.Max(0, a - 8)..Math.Min(s.Length, i + 64)];
+            foreach (var cp in _alwaysRules)
+            {
+                if (cp.Pattern.MinDigits > 0 && cp.Pattern.MinRun == 0) continue;     // digit rules read clusters, checked apart
+                if (len < cp.MinRun || digits < cp.Pattern.MinDigits) continue;
+                if (cp.ClassRunChars is null || cp.HasClassRun(window)) return true;
+            }
+        }
+        checkedUntil = i;
         return false;
     }
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-' or '.' or '~';
 
     /// <summary>Exact digit-cluster check (TextFeatures' rule) around a block with enough digits.</summary>
     private static bool HasDigitCluster(ReadOnlySpan<char> s, int block)
@@ -446,11 +471,83 @@ internal sealed class CleanTextGate
         return t;
     }
 
-    private bool Verify(ReadOnlySpan<char> s, int start, int slot)
+    /// <summary>
+    /// Case-insensitive multi-keyword test: a rolling trigram of 5-bit folded codes against a 4 KB bitmap (resident in L1
+    /// beside the text), candidates verified exactly. Letters are exact, digits share a code, the symbols keywords use
+    /// get the few codes left, space is 0 and everything else 31; collisions only cost a verification.
+    /// </summary>
+    private sealed class TrigramKeywords
     {
-        if (!_verify.TryGetValue(slot, out var cands)) return false;
-        foreach (var k in cands)
-            if (s[start..].StartsWith(k, StringComparison.OrdinalIgnoreCase)) return true;
-        return false;
+        private readonly byte[] _code = new byte[128];
+        private readonly ulong[] _tri = new ulong[(1 << 15) / 64];
+        private readonly List<string> _pairs = [];
+        private readonly Dictionary<int, string[]> _verify = [];
+
+        public TrigramKeywords(IEnumerable<string> keywords)
+        {
+            for (int c = 'a'; c <= 'z'; c++) _code[c] = _code[c - 32] = (byte)(c - 'a' + 1);
+            for (int c = '0'; c <= '9'; c++) _code[c] = 27;
+            for (int c = 0; c < 128; c++)
+                if (_code[c] == 0 && c != ' ') _code[c] = c switch { '-' or '_' => 28, '.' or ':' or '/' => 29, '=' or '~' or '+' => 30, _ => 31 };
+            var lists = new Dictionary<int, List<string>>();
+            foreach (var k in keywords)
+            {
+                if (k.Length < 2 || !System.Text.Ascii.IsValid(k)) { MatchesEverything = true; continue; }
+                // A two-char keyword sets every trigram it starts, so the scan tests one bitmap per char; a keyword ending
+                // the text has no third char and is checked once at the end.
+                for (int third = k.Length == 2 ? 0 : -1; third < (k.Length == 2 ? 32 : 0); third++)
+                {
+                    int key = _code[k[0]] << 10 | _code[k[1]] << 5 | (third < 0 ? _code[k[2]] : third);
+                    _tri[key >> 6] |= 1UL << (key & 63);
+                    (lists.TryGetValue(key, out var l) ? l : lists[key] = []).Add(k);
+                }
+                if (k.Length == 2) _pairs.Add(k);
+            }
+            foreach (var (slot, l) in lists) _verify[slot] = [.. l.Distinct(StringComparer.OrdinalIgnoreCase)];
+        }
+
+        /// <summary>A keyword that cannot be searched (under 2 chars, not ASCII) makes every text match.</summary>
+        public bool MatchesEverything { get; }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot from the first call: tier-0 vector code is many times slower
+        public bool Contains(ReadOnlySpan<char> s)
+        {
+            if (MatchesEverything) return true;
+            if (s.Length < 2) return false;
+            foreach (var k in _pairs)
+                if (s[^2..].Equals(k, StringComparison.OrdinalIgnoreCase)) return true;
+            if (s.Length < 3) return false;
+            // Text and keywords are ASCII (checked by the caller and the constructor), so the tables need no bounds checks.
+            // The rolling code is a 3-cycle dependency chain per char: two halves run interleaved so the CPU overlaps them.
+            ref byte code = ref MemoryMarshal.GetArrayDataReference(_code);
+            ref ulong tri = ref MemoryMarshal.GetArrayDataReference(_tri);
+            ref char c0 = ref MemoryMarshal.GetReference(s);
+            int mid = s.Length / 2;                       // stream A ends trigrams at 2..mid, stream B at mid+1..end
+            int ha = Unsafe.Add(ref code, c0) << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, 1));
+            int hb = Unsafe.Add(ref code, Unsafe.Add(ref c0, mid - 1)) << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, mid));
+            int steps = mid - 1;                          // A: i = 2..mid, B: j = mid+1..mid+steps
+            for (int k = 0; k < steps; k++)
+            {
+                int i = 2 + k, j = mid + 1 + k;
+                ha = (ha << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, i))) & 0x7FFF;
+                hb = (hb << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, j))) & 0x7FFF;
+                if ((((Unsafe.Add(ref tri, ha >> 6) >> (ha & 63)) | (Unsafe.Add(ref tri, hb >> 6) >> (hb & 63))) & 1) != 0
+                    && (Verify(s, i - 2, ha) || Verify(s, j - 2, hb))) return true;
+            }
+            for (int j = mid + 1 + steps; j < s.Length; j++)   // B's tail when the length is odd
+            {
+                hb = (hb << 5 | Unsafe.Add(ref code, Unsafe.Add(ref c0, j))) & 0x7FFF;
+                if ((Unsafe.Add(ref tri, hb >> 6) >> (hb & 63) & 1) != 0 && Verify(s, j - 2, hb)) return true;
+            }
+            return false;
+        }
+
+        private bool Verify(ReadOnlySpan<char> s, int start, int slot)
+        {
+            if (!_verify.TryGetValue(slot, out var cands)) return false;
+            foreach (var k in cands)
+                if (s[start..].StartsWith(k, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
+        }
     }
 }

@@ -68,20 +68,23 @@ public sealed class DlpScanner : IDlpScanner
         foreach (var cp in all)
             if (cp.AlwaysRun && cp.MinRun > 0) threshold = Math.Min(threshold, cp.MinRun);
         var keywords = new List<string>();
+        var longRunKeywords = new List<string>();
         foreach (var cp in all)
         {
-            if (cp.AlwaysRun || TokenRunBound.Of(cp.Pattern.Regex) >= threshold) continue;
+            if (cp.AlwaysRun) continue;
+            var target = TokenRunBound.Of(cp.Pattern.Regex) >= threshold ? longRunKeywords : keywords;
             // Pattern keywords are searched in the line view too, where a line break reads as a space the joined view
             // lacks: only the part before any whitespace is certain to occur in both.
             foreach (var k in cp.Keywords)
             {
                 int ws = k.AsSpan().IndexOfAny(" \t\r\n");
-                keywords.Add(ws < 0 ? k : k[..ws]);
+                target.Add(ws < 0 ? k : k[..ws]);
             }
         }
         if (_options.IncludeExtended) keywords.AddRange(AssignmentDetector.KeyFragments);
         keywords.AddRange(_known.Needles);
-        return new CleanTextGate(keywords, threshold, _seed?.MinWords ?? 0, _options.MaxDecodeDepth > 0);
+        return new CleanTextGate(keywords, threshold, _seed?.MinWords ?? 0, _options.MaxDecodeDepth > 0,
+            longRunKeywords, all.Where(cp => cp.AlwaysRun));
     }
 
     public DlpOptions Options => _options;

@@ -62,6 +62,35 @@ public sealed class CleanTextGateTests
         string.Join(";", v.Findings.Select(f => $"{f.Scanner}|{f.Rule}|{f.Encoding}").Order(StringComparer.Ordinal));
 
     [Theory]
+    [MemberData(nameof(ProviderPatternsTests.Samples), MemberType = typeof(ProviderPatternsTests))]
+    public void ScanText_SampleWrappedEveryTenChars_GatedAndFullAgree(string rule, string text)
+    {
+        // Wrapping leaves no long run in the line view, only in the joined one: the gate must judge those glued runs
+        // exactly as the full scan reads them.
+        var wrapped = string.Join('\n', text.Chunk(10).Select(c => new string(c)));
+        var full = Key(Full.ScanText(wrapped));
+        Assert.True(full == Key(Gated.ScanText(wrapped)), $"{rule}: full [{full}] gated [{Key(Gated.ScanText(wrapped))}]");
+    }
+
+    [Theory]
+    [InlineData("AC", 32)]                                        // Twilio SID: a keyword-less rule with a hex class run
+    [InlineData("gh" + "p_", 36)]                                 // GitHub: a long-run rule found by its keyword
+    public void ScanText_SecretWrappedAcrossLines_StillFound(string prefix, int length)
+    {
+        var secret = prefix + R(new Random(4), prefix == "AC" ? HexLower : Alnum, length);
+        var wrapped = "config: \n" + string.Join('\n', secret.Chunk(12).Select(c => new string(c))) + "\n end";   // spaces keep the joined token apart
+        Assert.False(Gated.ScanText(wrapped).IsClean);
+        Assert.Equal(Key(Full.ScanText(wrapped)), Key(Gated.ScanText(wrapped)));
+    }
+
+    [Fact]
+    public void IsCandidate_ProseWrappedWithoutSpaces_IsSkipped()
+    {
+        // "transactions\nsettlement" joins to a 22-char token that nothing can read.
+        Assert.False(GateOf(Gated).IsCandidate("all transactions\nsettlement completes today\nreport summary budget groceries"));
+    }
+
+    [Theory]
     [InlineData("leak " + FileSecret + " now")]
     [InlineData("leak F1le s3\ncret!valu3:42 now")]
     [InlineData("token " + Canary)]
