@@ -115,6 +115,10 @@ internal sealed class CleanTextGate
     /// <summary>Token runs, digit clusters and dotted tokens on the joined view, 64 chars at a time as bit masks.</summary>
     internal bool JoinedShapes(ReadOnlySpan<char> s) => JoinedShapes(s, glued: false);
 
+    // Pieces exposed to tests and the profiling harness.
+    internal bool GluedShapes(ReadOnlySpan<char> joined) => JoinedShapes(joined, glued: true);
+    internal bool HasLongRunKeyword(ReadOnlySpan<char> joined) => _longRunKeywords.Contains(joined);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool JoinedShapes(ReadOnlySpan<char> s, bool glued)
     {
