@@ -14,7 +14,8 @@ namespace Pipelock.Scanners.Dlp;
 /// <item>a keyword of a rule that can match without a long token run, of the assignment detector, or the start of a
 /// known secret / canary (case-insensitive, on the joined view the scanners see: TAB/CR/LF removed);</item>
 /// <item>a token run of at least <see cref="RunThreshold"/> chars (every other rule, PEM bodies, base64/base32 runs,
-/// proven by <see cref="TokenRunBound"/>);</item>
+/// proven by <see cref="TokenRunBound"/>); a run that is long only in the joined view, because a line break glued two
+/// words, counts only if a rule that could read it might fire;</item>
 /// <item>a digit cluster of <see cref="TextFeatures.ClusterDigits"/> digits (cards, SSNs, IBANs);</item>
 /// <item>a dotted token the dot-collapse layer would rewrite, a "%XX" escape, a hex-ish run of 16 hex digits;</item>
 /// <item>a run of list words as long as the shortest BIP-39 phrase.</item>
@@ -32,6 +33,7 @@ internal sealed class CleanTextGate
     private readonly TrigramKeywords _longRunKeywords;
     private readonly CompiledPattern[] _alwaysRules;
     private readonly bool _always;
+    private readonly bool _judgeGluedRuns;
     private readonly int _seedWords;
     private readonly bool _decodes;
 
@@ -57,8 +59,6 @@ internal sealed class CleanTextGate
         // Without the rules, a glued run cannot be judged: every long run stays a candidate.
         _judgeGluedRuns = alwaysRules is not null && longRunKeywords is not null;
     }
-
-    private readonly bool _judgeGluedRuns;
 
     public int RunThreshold { get; }
 
