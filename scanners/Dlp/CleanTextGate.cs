@@ -115,7 +115,7 @@ internal sealed class CleanTextGate
     /// <summary>Token runs, digit clusters and dotted tokens on the joined view, 64 chars at a time as bit masks.</summary>
     internal bool JoinedShapes(ReadOnlySpan<char> s) => JoinedShapes(s, glued: false);
 
-    // Pieces exposed to tests and the profiling harness.
+    // Pieces measured one by one by bench/Pipelock.Bench CleanTextGateBenchmark.
     internal bool GluedShapes(ReadOnlySpan<char> joined) => JoinedShapes(joined, glued: true);
     internal bool HasLongRunKeyword(ReadOnlySpan<char> joined) => _longRunKeywords.Contains(joined);
 
