@@ -320,13 +320,13 @@ internal sealed class CleanTextGate
     private bool GluedRunsMatter(ReadOnlySpan<char> s, int block, ref GluedRunJudge judge, out int checkedUntil)
     {
         int i = block;
-        while (i > 0 && IsTokenChar(s[i - 1])) i--;
+        while (i > 0 && TextFeatures.IsTokenChar(s[i - 1])) i--;
         int end = Math.Min(s.Length, block + 64);
         while (i < end)
         {
-            if (!IsTokenChar(s[i])) { i++; continue; }
+            if (!TextFeatures.IsTokenChar(s[i])) { i++; continue; }
             int a = i, digits = 0;
-            while (i < s.Length && IsTokenChar(s[i])) { if (char.IsAsciiDigit(s[i])) digits++; i++; }
+            while (i < s.Length && TextFeatures.IsTokenChar(s[i])) { if (char.IsAsciiDigit(s[i])) digits++; i++; }
             int len = i - a;
             if (len < RunThreshold) continue;
             checkedUntil = i;
@@ -337,19 +337,13 @@ internal sealed class CleanTextGate
                 judge.KeywordsSearched = true;
             }
             if (judge.KeywordFound) return true;
-            var window = s[Math.Max(0, a - 8)..Math.Min(s.Length, i + 64)];
             foreach (var cp in _alwaysRules)
-            {
-                if (cp.Pattern.MinDigits > 0 && cp.Pattern.MinRun == 0) continue;     // digit rules read clusters, checked apart
-                if (len < cp.MinRun || digits < cp.Pattern.MinDigits) continue;
-                if (cp.ClassRunChars is null || cp.HasClassRun(window)) return true;
-            }
+                if (!cp.IsDigitsRule && cp.TrySpanWindow(s, a, len, digits, classRuns: true, out _, out _)) return true;   // digit rules read clusters, checked apart
         }
         checkedUntil = i;
         return false;
     }
 
-    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-' or '.' or '~';
 
     /// <summary>Exact digit-cluster check (TextFeatures' rule) around a block with enough digits.</summary>
     private static bool HasDigitCluster(ReadOnlySpan<char> s, int block)
@@ -378,8 +372,8 @@ internal sealed class CleanTextGate
     private bool DottedTokenMatters(ReadOnlySpan<char> s, int pos)
     {
         int a = pos, b = pos + 1;
-        while (a > 0 && IsDotToken(s[a - 1])) a--;
-        while (b < s.Length && IsDotToken(s[b])) b++;
+        while (a > 0 && DlpScanner.IsDotToken(s[a - 1])) a--;
+        while (b < s.Length && DlpScanner.IsDotToken(s[b])) b++;
         int len = b - a;
         if (len < DotTokenMin) return false;
         var token = s[a..b];
@@ -393,7 +387,6 @@ internal sealed class CleanTextGate
         return HasKeyword(collapsed);
     }
 
-    private static bool IsDotToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';
 
     /// <summary>
     /// Exact check of the hex-ish runs meeting a block: LayerDecoder decodes runs holding 16 hex digits.
@@ -421,25 +414,25 @@ internal sealed class CleanTextGate
     private bool SeedRunAround(ReadOnlySpan<char> s, int start)
     {
         int end = WordEnd(s, start);
-        if (!IsListWord(s[start..end])) return false;
+        if (!SeedPhraseDetector.IsListWord(s[start..end])) return false;
         int count = 1;
         for (int b = start; count < _seedWords; )
         {
             int e = b;
-            while (e > 0 && IsSeedSep(s[e - 1])) e--;
+            while (e > 0 && SeedPhraseDetector.IsSep(s[e - 1])) e--;
             if (e == 0) break;
             int a = e;
-            while (a > 0 && !IsSeedSep(s[a - 1])) a--;
-            if (!IsListWord(s[a..e])) break;
+            while (a > 0 && !SeedPhraseDetector.IsSep(s[a - 1])) a--;
+            if (!SeedPhraseDetector.IsListWord(s[a..e])) break;
             count++;
             b = a;
         }
         for (int a = end; count < _seedWords; )
         {
-            while (a < s.Length && IsSeedSep(s[a])) a++;
+            while (a < s.Length && SeedPhraseDetector.IsSep(s[a])) a++;
             if (a >= s.Length) break;
             int e = WordEnd(s, a);
-            if (!IsListWord(s[a..e])) break;
+            if (!SeedPhraseDetector.IsListWord(s[a..e])) break;
             count++;
             a = e;
         }
@@ -448,32 +441,10 @@ internal sealed class CleanTextGate
 
     private static int WordEnd(ReadOnlySpan<char> s, int i)
     {
-        while (i < s.Length && !IsSeedSep(s[i])) i++;
+        while (i < s.Length && !SeedPhraseDetector.IsSep(s[i])) i++;
         return i;
     }
 
-    private static bool IsListWord(ReadOnlySpan<char> w)
-    {
-        if (w.Length is < 3 or > 8) return false;
-        ulong v = 0;
-        foreach (char c in w)
-        {
-            if (!char.IsAsciiLetter(c)) return false;
-            v = v << 8 | (uint)(c | 0x20);
-        }
-        return SeedPhraseDetector.IsListWord(v);
-    }
-
-    private static bool IsSeedSep(char c) => c < 128 && SeedSeps[c];
-
-    private static readonly bool[] SeedSeps = BuildSeedSeps();
-
-    private static bool[] BuildSeedSeps()
-    {
-        var t = new bool[128];
-        foreach (char c in "-,|;: \t\n\r\f\v") t[c] = true;
-        return t;
-    }
 
     /// <summary>
     /// Case-insensitive multi-keyword test: a rolling trigram of 5-bit folded codes against a 4 KB bitmap (resident in L1

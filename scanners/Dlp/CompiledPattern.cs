@@ -36,11 +36,11 @@ internal sealed class CompiledPattern
         }
         MinRun = p.MinRun > 0 ? p.MinRun : (Keywords.Length == 0 && p.MinDigits == 0 ? 16 : 0);
         StripPrefix = Keywords.Length == 1 ? Keywords[0].Length : 0;
-        var (classLen, classChars) = TokenRunBound.ClassRun(p.Regex);
+        var (run, classLen, classChars) = TokenRunBound.Describe(p.Regex);
+        TokenRun = run;
         if (classLen >= MinClassRun)
         {
             ClassRunLength = classLen;
-            ClassRunChars = System.Buffers.SearchValues.Create(classChars);
             foreach (char c in classChars) _classBits[c >> 6] |= 1UL << (c & 63);
         }
     }
@@ -99,46 +99,53 @@ internal sealed class CompiledPattern
     /// <summary>Class runs shorter than this are too weak a filter to be worth checking.</summary>
     private const int MinClassRun = 12;
 
+    /// <summary>A token run every match holds (<see cref="TokenRunBound.Of"/>); 0 when unknown.</summary>
+    public int TokenRun { get; }
+
     /// <summary>
-    /// A run of <see cref="ClassRunLength"/> chars from <see cref="ClassRunChars"/> that every match holds (0 = none known):
-    /// a window without one is skipped before the regex runs.
+    /// A run of this many chars of the rule's class that every match holds (0 = none known): a window without one is
+    /// skipped before the regex runs.
     /// </summary>
     public int ClassRunLength { get; }
-    public System.Buffers.SearchValues<char>? ClassRunChars { get; }
 
     private readonly ulong[] _classBits = new ulong[2];
 
-    /// <summary>Scalar form of <see cref="MayMatch"/> for short spans: one table test per char, early exit.</summary>
-    public bool HasClassRun(ReadOnlySpan<char> span)
+    /// <summary>
+    /// False when <paramref name="window"/> cannot hold a match: no run of the rule's class that long. One table test per
+    /// char, early exit. Non-ASCII chars count as members (case-insensitive matching has non-ASCII equivalents, e.g. the
+    /// Kelvin sign for k).
+    /// </summary>
+    public bool HasClassRun(ReadOnlySpan<char> window)
     {
-        if (ClassRunChars is null || span.Length < ClassRunLength) return ClassRunChars is null;
+        if (ClassRunLength == 0) return true;
+        if (window.Length < ClassRunLength) return false;
         ulong lo = _classBits[0], hi = _classBits[1];
         int run = 0, need = ClassRunLength;
-        foreach (char c in span)
+        foreach (char c in window)
         {
-            bool member = c < 64 ? (lo >> c & 1) != 0 : c < 128 ? (hi >> (c - 64) & 1) != 0 : true;   // non-ASCII: assume it can match
+            bool member = c < 64 ? (lo >> c & 1) != 0 : c < 128 ? (hi >> (c - 64) & 1) != 0 : true;
             if (!member) run = 0;
             else if (++run >= need) return true;
         }
         return false;
     }
 
+    /// <summary>Keyword-less rule windowed on digit clusters (cards, SSNs) rather than token runs.</summary>
+    public bool IsDigitsRule => Pattern.MinDigits > 0 && Pattern.MinRun == 0;
+
     /// <summary>
-    /// False when <paramref name="window"/> cannot hold a match: it is ASCII and has no run of the rule's class that long.
-    /// Non-ASCII windows always pass (case-insensitive matching has non-ASCII equivalents, e.g. the Kelvin sign for k).
+    /// For a keyword-less rule: whether it can match around the span (a token run, or a digit cluster for a digits rule)
+    /// at <paramref name="start"/> of <paramref name="length"/> chars holding <paramref name="digits"/> digits, and if so
+    /// the window its regex runs on. The one gate shared by the full scan and the clean-text gate.
     /// </summary>
-    public bool MayMatch(ReadOnlySpan<char> window)
+    public bool TrySpanWindow(ReadOnlySpan<char> text, int start, int length, int digits, bool classRuns, out int windowStart, out int windowEnd)
     {
-        if (ClassRunChars is null || !System.Text.Ascii.IsValid(window)) return true;
-        while (true)
-        {
-            int start = window.IndexOfAny(ClassRunChars);
-            if (start < 0 || window.Length - start < ClassRunLength) return false;
-            window = window[start..];
-            int len = window.IndexOfAnyExcept(ClassRunChars);
-            if (len < 0 || len >= ClassRunLength) return true;
-            window = window[len..];
-        }
+        windowStart = Math.Max(0, start - 8);
+        windowEnd = Math.Min(text.Length, start + length + 64);
+        if (IsDigitsRule ? digits < Pattern.MinDigits : length < MinRun || digits < Pattern.MinDigits) return false;
+        // The class run may lie beyond the span ("<15 digits>|<27 chars>"), so the whole window is checked.
+        return !classRuns || HasClassRun(text[windowStart..windowEnd]);
     }
+
     public bool AlwaysRun => Keywords.Length == 0;
 }

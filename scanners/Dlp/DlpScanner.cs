@@ -72,7 +72,7 @@ public sealed class DlpScanner : IDlpScanner
         foreach (var cp in all)
         {
             if (cp.AlwaysRun) continue;
-            var target = TokenRunBound.Of(cp.Pattern.Regex) >= threshold ? longRunKeywords : keywords;
+            var target = cp.TokenRun >= threshold ? longRunKeywords : keywords;
             // Pattern keywords are searched in the line view too, where a line break reads as a space the joined view
             // lacks: only the part before any whitespace is certain to occur in both.
             foreach (var k in cp.Keywords)
@@ -94,7 +94,7 @@ public sealed class DlpScanner : IDlpScanner
     {
         if (string.IsNullOrEmpty(text)) return Verdict.Clean;
         if (_gate is not null && !_gate.IsCandidate(text)) return Verdict.Clean;
-        var norm = ForDlp(text);
+        var norm = TextNormalizer.ForDlp(text);
         var lines = LinePreserving(text, norm);
         var findings = new List<Finding>();
 
@@ -129,7 +129,7 @@ public sealed class DlpScanner : IDlpScanner
     public Verdict MatchTarget(string text, string? destinationHost = null, string? encoding = null)
     {
         if (string.IsNullOrEmpty(text)) return Verdict.Clean;
-        var norm = ForDlp(text);
+        var norm = TextNormalizer.ForDlp(text);
         var findings = new List<Finding>();
         MatchCore(norm, encoding, findings);
         if (findings.Count > 0) return Dedup(findings);
@@ -208,7 +208,8 @@ public sealed class DlpScanner : IDlpScanner
         return sb?.ToString();
     }
 
-    private static bool IsDotToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';
+    /// <summary>A char of the dotted tokens DotCollapse rewrites (letters, digits, <c>. - _</c>).</summary>
+    internal static bool IsDotToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';
 
     /// <summary>ForDlp strips CR/LF/TAB (joining lines, as Pipelock does); this view keeps them as spaces.</summary>
     private static string LinePreserving(string text, string norm)
@@ -224,22 +225,6 @@ public sealed class DlpScanner : IDlpScanner
     }
 
     private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\t\n\r");
-
-    /// <summary>TextNormalizer.ForDlp, with a one-pass path for ASCII text whose only controls are TAB/CR/LF (it strips them).</summary>
-    private static string ForDlp(string text)
-    {
-        if (!TextNormalizer.IsAsciiText(text)) return TextNormalizer.ForDlp(text);
-        int breaks = CountBreaks(text);
-        if (breaks == 0) return text;
-        return string.Create(text.Length - breaks, text, static (dst, src) =>
-        {
-            int n = 0;
-            foreach (char c in src)
-                if (c is not ('\t' or '\n' or '\r')) dst[n++] = c;
-        });
-    }
-
-    private static int CountBreaks(string s) => s.AsSpan().Count('\n') + s.AsSpan().Count('\r') + s.AsSpan().Count('\t');
 
     private static Verdict Dedup(List<Finding> findings)
     {

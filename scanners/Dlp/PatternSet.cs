@@ -87,7 +87,7 @@ internal sealed class PatternSet
         if (p.IsExempt(host) || skipNames is not null && skipNames.Contains(p.Name)) return;
         foreach (var (ws, wl) in windows)
         {
-            if (_classRuns && !cp.MayMatch(text.AsSpan(ws, wl)) || FirstValidHit(cp, text, ws, wl) is not { } m) continue;
+            if (_classRuns && !cp.HasClassRun(text.AsSpan(ws, wl)) || FirstValidHit(cp, text, ws, wl) is not { } m) continue;
             sink.Add(new Finding(p.Scanner, p.Name, p.Severity, p.WarnOnly ? ScanAction.Warn : ScanAction.Block,
                 Redaction.Redact(text.AsSpan(m.Index, m.Length)), tag is null ? m.Index : -1, tag) { Informational = p.WarnOnly });
             return;
@@ -121,16 +121,12 @@ internal sealed class PatternSet
     /// <summary>Windows for keyword-less rules: the long token runs or the digit clusters that could hold a match.</summary>
     private List<(int, int)> SpanWindows(string text, CompiledPattern cp, TextFeatures f)
     {
-        bool digitsRule = cp.Pattern.MinDigits > 0 && cp.Pattern.MinRun == 0;
-        var spans = digitsRule ? f.Clusters : f.Runs;
+        var spans = cp.IsDigitsRule ? f.Clusters : f.Runs;
         if (spans is null) return [(0, text.Length)];          // too many spans: scan the whole text
         var windows = new List<(int, int)>();
         foreach (var (s, l, d) in spans)
         {
-            if (digitsRule ? d < cp.Pattern.MinDigits : l < cp.MinRun || d < cp.Pattern.MinDigits) continue;
-            int start = Math.Max(0, s - 8), end = Math.Min(text.Length, s + l + 64);
-            // The class run may lie beyond this token run ("<15 digits>|<27 chars>"), so the whole window is checked.
-            if (_classRuns && !cp.HasClassRun(text.AsSpan(start, end - start))) continue;
+            if (!cp.TrySpanWindow(text, s, l, d, _classRuns, out int start, out int end)) continue;
             if (windows.Count > 0 && windows[^1].Item1 + windows[^1].Item2 >= start)
                 windows[^1] = (windows[^1].Item1, end - windows[^1].Item1);
             else windows.Add((start, end - start));

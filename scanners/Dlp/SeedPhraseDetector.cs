@@ -34,6 +34,9 @@ public sealed class SeedPhraseDetector
     }
 
     /// <summary>True when <paramref name="packed"/> (lowercase letters, 8 bits each, first letter highest) is a list word.</summary>
+    /// <summary>True when <paramref name="word"/> (any case) is one of the 2048 words.</summary>
+    internal static bool IsListWord(ReadOnlySpan<char> word) => word.Length is >= 3 and <= 8 && IsListWord(Pack(word));
+
     internal static bool IsListWord(ulong packed)
     {
         // Open addressing over 4096 slots (half full): a multiply and one or two loads, for the clean-text gate's hot loop.
@@ -150,5 +153,15 @@ public sealed class SeedPhraseDetector
         return true;
     }
 
-    private static bool IsSep(char c) => c is '-' or ',' or '|' or ';' or ':' or ' ' or '\t' or '\n' or '\r' or '\f' or '\v';
+    /// <summary>The tokeniser's separators, <c>[-\s,|;:]</c>.</summary>
+    internal static bool IsSep(char c) => c < 128 && Separators[c];
+
+    private static readonly bool[] Separators = BuildSeparators();
+
+    private static bool[] BuildSeparators()
+    {
+        var t = new bool[128];
+        foreach (char c in "-,|;: \t\n\r\f\v") t[c] = true;
+        return t;
+    }
 }

@@ -65,6 +65,9 @@ internal sealed class TextFeatures
         list.Add((start, len, digits));
     }
 
+    /// <summary>A token-run char: ASCII letter, digit or one of <c>+/=_-.~</c>.</summary>
+    public static bool IsTokenChar(char c) => c < 128 && IsToken[c];
+
     private static readonly bool[] IsToken = Build();
 
     private static bool[] Build()

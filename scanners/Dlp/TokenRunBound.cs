@@ -10,7 +10,7 @@ namespace Pipelock.Scanners.Dlp;
 internal static class TokenRunBound
 {
     /// <summary>Guaranteed token run of every match of <paramref name="re2"/>, or 0 when unknown.</summary>
-    public static int Of(string re2) => Analyze(re2) is { } s ? s.Best : 0;
+    public static int Of(string re2) => Describe(re2).Run;
 
     /// <summary>
     /// The longest repetition of a single char class that every match holds (<c>[0-9a-f]{32}</c> → 32 hex chars), with
@@ -18,11 +18,19 @@ internal static class TokenRunBound
     /// </summary>
     public static (int Length, string Chars) ClassRun(string re2)
     {
-        if (Analyze(re2) is not { ClassLen: > 0 } s) return (0, "");
+        var d = Describe(re2);
+        return (d.ClassLength, d.ClassChars);
+    }
+
+    /// <summary>Both bounds from one parse: the token run (<see cref="Of"/>) and the class run (<see cref="ClassRun"/>).</summary>
+    public static (int Run, int ClassLength, string ClassChars) Describe(string re2)
+    {
+        if (Analyze(re2) is not { } s) return (0, 0, "");
+        if (s.ClassLen == 0) return (s.Best, 0, "");
         var chars = new System.Text.StringBuilder();
         for (int c = 0; c < 128; c++)
             if ((s.ClassSet >> c & UInt128.One) != UInt128.Zero) chars.Append((char)c);
-        return (s.ClassLen, chars.ToString());
+        return (s.Best, s.ClassLen, chars.ToString());
     }
 
     private static Shape? Analyze(string re2)
@@ -105,7 +113,7 @@ internal static class TokenRunBound
         private static int Sat(long v) => (int)Math.Min(v, 1 << 20);
     }
 
-    private static bool IsToken(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-' or '.' or '~';
+    private static bool IsToken(char c) => TextFeatures.IsTokenChar(c);
 
     private sealed class Parser(string s)
     {

@@ -36,6 +36,8 @@ public static class TextNormalizer
     public static string ForDlp(string s)
     {
         if (IsPrintableAscii(s)) return s;
+        // ASCII whose only controls are TAB/CR/LF (most multi-line text): the pipeline reduces to dropping them, in one pass.
+        if (IsAsciiText(s)) return RemoveLineBreaks(s);
         s = StripControlChars(s);
         s = StripExoticWhitespace(s);
         s = UnicodeNormalizer.Nfkc(s);
@@ -81,6 +83,17 @@ public static class TextNormalizer
         s = ConfusableToAscii(s);
         s = StripCombiningMarks(s);
         return ExoticWhitespaceToSpace(s);
+    }
+
+    private static string RemoveLineBreaks(string s)
+    {
+        int breaks = s.AsSpan().Count('\n') + s.AsSpan().Count('\r') + s.AsSpan().Count('\t');
+        return string.Create(s.Length - breaks, s, static (dst, src) =>
+        {
+            int n = 0;
+            foreach (char c in src)
+                if (c is not ('\t' or '\n' or '\r')) dst[n++] = c;
+        });
     }
 
     /// <summary>Removes all C0 (TAB/LF/CR included), DEL, C1 and invisible characters.</summary>

@@ -58,7 +58,7 @@ public sealed class TokenRunBoundTests
         var cp = new CompiledPattern(pattern, 0);
         var m = cp.Regex.Match(text);
         Assert.True(m.Success, rule);
-        Assert.True(cp.MayMatch(m.Value), $"{rule}: the match lacks the class run the pre-check requires");
+        Assert.True(cp.HasClassRun(m.Value), $"{rule}: the match lacks the class run the pre-check requires");
     }
 
     [Theory]
