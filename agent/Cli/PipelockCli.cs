@@ -23,8 +23,8 @@ public static class PipelockCli
                 GenerateCommand.Create(env),
                 SimulateCommand.Create(env),
                 VersionCommand.Create(env),
-                ReservedCommands.Run(env),
-                ReservedCommands.Healthcheck(env),
+                RunCommand.Create(env),
+                HealthcheckCommand.Create(env),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
@@ -33,7 +33,7 @@ public static class PipelockCli
                 env.Err.WriteLine("Run 'pipelock --help' for usage.");
                 return ExitCodes.Error;
             }
-            return parse.Invoke(new InvocationConfiguration { Output = env.Out, Error = env.Err, EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { Output = env.Out, Error = env.Err, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (ScannerUnavailableException e)
         {

@@ -1,7 +1,7 @@
 namespace Pipelock.Scanners.Body;
 
 /// <summary>Minimal RFC 9110 media-type parse: lower-case type/subtype plus parameters (quoted values unquoted).</summary>
-internal readonly record struct MediaType(string Type, IReadOnlyDictionary<string, string> Parameters)
+public readonly record struct MediaType(string Type, IReadOnlyDictionary<string, string> Parameters)
 {
     private static readonly Dictionary<string, string> None = new();
 

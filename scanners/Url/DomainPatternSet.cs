@@ -5,7 +5,7 @@ namespace Pipelock.Scanners.Url;
 /// Pipelock's MatchDomain). Patterns and hosts compare lower-case without trailing dots, so "PASTEBIN.com." cannot
 /// dodge "*.pastebin.com". A bare "*" matches everything.
 /// </summary>
-internal sealed class DomainPatternSet
+public sealed class DomainPatternSet
 {
     private readonly HashSet<string> _exact = new(StringComparer.Ordinal);
     private readonly HashSet<string> _suffix = new(StringComparer.Ordinal);

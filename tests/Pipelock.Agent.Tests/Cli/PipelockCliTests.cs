@@ -63,17 +63,6 @@ public class PipelockCliTests
     }
 
     [Theory]
-    [InlineData("run", "--config", "/etc/pipelock/pipelock.yaml", "--listen", "0.0.0.0:8888", "--mcp-listen", "0.0.0.0:8889", "--mcp-upstream", "http://web:3000/mcp")]
-    [InlineData("healthcheck", "--addr", "127.0.0.1:8888")]
-    public void ReservedVerbs_SureCommandLines_ParseButReportNotImplemented(params string[] args)
-    {
-        var run = CliRun.Of(new FakeCarrierScanner(), args);
-
-        Assert.Equal(2, run.Exit);
-        Assert.Contains("not implemented in this build", run.Err);
-    }
-
-    [Theory]
     [InlineData]
     [InlineData("frobnicate")]
     public void NoOrUnknownVerb_ExitTwo(params string[] args) =>

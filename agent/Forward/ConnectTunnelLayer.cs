@@ -1,0 +1,274 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Pipelock.Agent.Hosting;
+using Pipelock.Interceptor.Relay;
+using Pipelock.Interceptor.Tls;
+using Pipelock.Scanners.Verdicts;
+
+namespace Pipelock.Agent.Forward;
+
+/// <summary>
+/// Connection layer of the forward listener (runs before Kestrel's HTTP layer). A connection that starts with
+/// <c>CONNECT</c> becomes a tunnel: authority checked by the URL scanner (SSRF included), then either spliced to
+/// the checked address (SNI must match the CONNECT host) or, with <c>tls_interception.enabled</c>, bumped: TLS is
+/// terminated with a leaf for the host and the decrypted connection is handed back to Kestrel's HTTP layer, whose
+/// requests <see cref="ForwardRequestHandler"/> scans like any other. Anything else goes to Kestrel untouched.
+/// </summary>
+public sealed class ConnectTunnelLayer
+{
+    private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(15);
+    private readonly ProxyServices _s;
+
+    public ConnectTunnelLayer(ProxyServices services) => _s = services;
+
+    public async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
+    {
+        var input = ctx.Transport.Input;
+        using var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed);
+        headTimeout.CancelAfter(HeadTimeout);
+        ReadResult r;
+        bool? isConnect;
+        try
+        {
+            while (true)
+            {
+                r = await input.ReadAsync(headTimeout.Token).ConfigureAwait(false);
+                isConnect = ConnectRequestHead.IsConnect(r.Buffer);
+                if (isConnect is not null || r.IsCompleted) break;
+                input.AdvanceTo(r.Buffer.Start, r.Buffer.End);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (isConnect != true)
+        {
+            input.AdvanceTo(r.Buffer.Start);
+            await next(ctx).ConfigureAwait(false);
+            return;
+        }
+
+        SequencePosition? end;
+        try
+        {
+            while ((end = ConnectRequestHead.FindEnd(r.Buffer)) is null)
+            {
+                if (r.Buffer.Length > ConnectRequestHead.MaxHeadBytes || r.IsCompleted)
+                {
+                    await RespondAsync(ctx, 431, "Request Header Fields Too Large", new { error = "CONNECT head too large or incomplete" }).ConfigureAwait(false);
+                    return;
+                }
+                input.AdvanceTo(r.Buffer.Start, r.Buffer.End);
+                r = await input.ReadAsync(headTimeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        var head = ConnectRequestHead.Parse(r.Buffer.Slice(0, end.Value), out var parseError);
+        input.AdvanceTo(end.Value);
+        if (head is null)
+        {
+            await RespondAsync(ctx, 400, "Bad Request", new { error = parseError }).ConfigureAwait(false);
+            return;
+        }
+        await TunnelAsync(ctx, head, next).ConfigureAwait(false);
+    }
+
+    private async Task TunnelAsync(ConnectionContext ctx, ConnectRequestHead head, ConnectionDelegate next)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var snap = _s.State.Current;
+        var cfg = snap.Config;
+        var engine = snap.Engine;
+        var requestId = _s.Log.NextRequestId();
+        var client = (ctx.RemoteEndPoint as IPEndPoint)?.Address;
+        var clientIp = client?.ToString() ?? "";
+        var target = (head.Port == 80 ? "http://" : "https://") + head.Authority + "/";
+
+        if (_s.KillSwitchDenies(client))
+        {
+            _s.Metrics.KillSwitchDenials.WithLabels("connect", "forward").Inc();
+            _s.Log.Event("warn", "kill_switch_deny", ("method", "CONNECT"), ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId));
+            await RespondAsync(ctx, 503, "Service Unavailable", new { error = "kill switch active", message = cfg.KillSwitch.Message }).ConfigureAwait(false);
+            return;
+        }
+        if (!cfg.ForwardProxy.Enabled)
+        {
+            await RespondAsync(ctx, 403, "Forbidden", new { error = "forward proxy disabled (forward_proxy.enabled: false)" }).ConfigureAwait(false);
+            return;
+        }
+
+        var url = await engine.Url.ScanAsync(target, ctx.ConnectionClosed).ConfigureAwait(false);
+        var decision = DecisionPolicy.Decide(url.Verdict, engine.Options.Enforce);
+        if (decision.Blocked)
+        {
+            _s.Log.Decision("blocked", "CONNECT", target, clientIp, requestId, decision, "request");
+            foreach (var f in decision.Verdict.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+            _s.Metrics.Tunnels.WithLabels("blocked", "").Inc();
+            _s.Stats.Request(true, false, decision.Verdict.Findings[0].Scanner);
+            var f0 = decision.Verdict.Findings[0];
+            await RespondAsync(ctx, 403, "Forbidden", new { error = "blocked by pipelock", scanner = f0.Scanner, reason = f0.Rule, request_id = requestId }).ConfigureAwait(false);
+            return;
+        }
+        var addresses = url.Addresses;
+        if (addresses.Count == 0)
+        {
+            addresses = IPAddress.TryParse(url.Host, out var literal) ? [literal]
+                : await new SystemHostResolver().ResolveAsync(url.Host, ctx.ConnectionClosed).ConfigureAwait(false);
+        }
+        if (addresses.Count == 0)
+        {
+            await RespondAsync(ctx, 502, "Bad Gateway", new { error = "could not resolve " + url.Host }).ConfigureAwait(false);
+            return;
+        }
+
+        bool bump = cfg.TlsInterception.Enabled && _s.Tls is not null && !_s.Tls.IsPassthrough(head.Host);
+        await WriteRawAsync(ctx.Transport.Output, "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray()).ConfigureAwait(false);
+
+        // Peek at the ClientHello (not consumed): its SNI must name the CONNECT host.
+        var hello = await PeekClientHelloAsync(ctx.Transport.Input, ctx.ConnectionClosed).ConfigureAwait(false);
+        var sni = hello?.ServerName;
+        if (cfg.ForwardProxy.SniVerification && sni is not null && !IPAddress.TryParse(head.Host, out _) && !string.Equals(sni, head.Host, StringComparison.Ordinal))
+        {
+            var mismatch = Verdict.Of(new Finding("sni_mismatch", "SNI Mismatch", Severity.High, ScanAction.Block, $"sni={sni}", 0));
+            _s.Log.Decision("blocked", "CONNECT", target, clientIp, requestId, DecisionPolicy.Decide(mismatch), "request");
+            _s.Metrics.Tunnels.WithLabels("sni_mismatch", "").Inc();
+            return;
+        }
+
+        _s.Stats.Tunnel();
+        _s.Metrics.ActiveTunnels.Inc();
+        _s.Log.Event("info", "tunnel_open", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId), ("intercept", bump && hello is not null));
+        try
+        {
+            if (bump && hello is not null) await BumpAsync(ctx, head, addresses, sni ?? head.Host, requestId, clientIp, next).ConfigureAwait(false);
+            else await SpliceAsync(ctx, head, addresses, requestId, clientIp, bump ? "not_tls" : null).ConfigureAwait(false);
+        }
+        finally
+        {
+            _s.Metrics.ActiveTunnels.Dec();
+            _s.Metrics.TunnelDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task SpliceAsync(ConnectionContext ctx, ConnectRequestHead head, IReadOnlyList<IPAddress> addresses, string requestId, string clientIp, string? note)
+    {
+        var cfg = _s.State.Current.Config.ForwardProxy;
+        Stream upstream;
+        try
+        {
+            upstream = await UpstreamClient.DialAsync(addresses, head.Port, ctx.ConnectionClosed).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            _s.Metrics.Tunnels.WithLabels("error", "").Inc();
+            _s.Log.Event("warn", "error", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId), ("error", "dial failed"), ("detail", e.Message));
+            return;
+        }
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed, _s.KillSwitch.Tripped);
+        var result = await TunnelRelay.RunAsync(new DuplexPipeStream(ctx.Transport), upstream,
+            TimeSpan.FromSeconds(cfg.IdleTimeoutSeconds), TimeSpan.FromSeconds(cfg.MaxTunnelSeconds), _s.Time, cancel.Token).ConfigureAwait(false);
+        _s.Metrics.Tunnels.WithLabels(result.End == RelayEnd.Error ? "error" : "ok", "").Inc();
+        _s.Metrics.TunnelBytes.Inc(result.ClientToUpstream + result.UpstreamToClient);
+        if (result.End == RelayEnd.Cancelled && _s.KillSwitch.IsActive)
+        {
+            _s.Metrics.KillSwitchDenials.WithLabels("connect", "forward").Inc();
+            _s.Log.Event("warn", "kill_switch_deny", ("transport", "connect"), ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId));
+        }
+        _s.Log.Event("info", "tunnel_close", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId),
+            ("bytes_out", result.ClientToUpstream), ("bytes_in", result.UpstreamToClient), ("end", result.End.ToString().ToLowerInvariant()), ("note", note));
+    }
+
+    private async Task BumpAsync(ConnectionContext ctx, ConnectRequestHead head, IReadOnlyList<IPAddress> addresses, string serverName, string requestId, string clientIp, ConnectionDelegate next)
+    {
+        var tls = _s.Tls!;
+        var handshakeStarted = Stopwatch.GetTimestamp();
+        var ssl = new SslStream(new DuplexPipeStream(ctx.Transport), leaveInnerStreamOpen: true);
+        try
+        {
+            var leaf = await tls.LeafFor(serverName, ctx.ConnectionClosed).ConfigureAwait(false);
+            _s.Metrics.CertCacheSize.Set(tls.CacheSize());
+            using var hs = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed);
+            hs.CancelAfter(HelloTimeout);
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = leaf,
+                // Sure's Ruby clients send no ALPN; answering HTTP/1.1 keeps one HTTP layer for every client.
+                ApplicationProtocols = [SslApplicationProtocol.Http11],
+                ClientCertificateRequired = false,
+            }, hs.Token).ConfigureAwait(false);
+            _s.Metrics.TlsIntercept.WithLabels("bumped").Inc();
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ArgumentException)
+        {
+            _s.Metrics.TlsIntercept.WithLabels("handshake_error").Inc();
+            _s.Log.Event("warn", "error", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId), ("error", "client TLS handshake failed"), ("detail", e.Message));
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+        _s.Log.Event("info", "tls_intercept", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId),
+            ("handshake_ms", Stopwatch.GetElapsedTime(handshakeStarted).TotalMilliseconds));
+
+        var original = ctx.Transport;
+        ctx.Features.Set(new TunnelTarget(head.Host, head.Port, addresses, head.Authority));
+        ctx.Transport = new StreamDuplexPipe(ssl);
+        // The kill switch and max_tunnel_seconds end the whole connection (requests in flight included).
+        using var killed = _s.KillSwitch.Tripped.Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("kill switch active")), ctx);
+        using var maxAge = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, _s.State.Current.Config.ForwardProxy.MaxTunnelSeconds)));
+        using var expired = maxAge.Token.Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("max_tunnel_seconds")), ctx);
+        try
+        {
+            await next(ctx).ConfigureAwait(false);
+        }
+        finally
+        {
+            ctx.Transport = original;
+            await ssl.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<ClientHello?> PeekClientHelloAsync(PipeReader input, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(HelloTimeout);
+        try
+        {
+            while (true)
+            {
+                var r = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var status = ClientHello.TryParse(r.Buffer, out var hello);
+                input.AdvanceTo(r.Buffer.Start, status == ClientHelloStatus.NeedMore ? r.Buffer.End : r.Buffer.Start);
+                if (status != ClientHelloStatus.NeedMore || r.IsCompleted) return hello;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task RespondAsync(ConnectionContext ctx, int status, string reason, object body)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(body);
+        var headText = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {json.Length}\r\nConnection: close\r\n\r\n";
+        await WriteRawAsync(ctx.Transport.Output, [.. Encoding.ASCII.GetBytes(headText), .. json]).ConfigureAwait(false);
+        await ctx.Transport.Output.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static async Task WriteRawAsync(PipeWriter output, byte[] bytes)
+    {
+        await output.WriteAsync(bytes).ConfigureAwait(false);
+        await output.FlushAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Pipelock.Agent.Hosting;
+using Pipelock.Scanners.Body;
+using Pipelock.Scanners.Injection;
+using Pipelock.Scanners.Url;
+using Pipelock.Scanners.Verdicts;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Pipelock.Agent.Forward;
+
+/// <summary>
+/// YARP's request/response hooks for one forwarded request. Request: the exact target the client asked for, its
+/// own Host header, no X-Forwarded-* (YARP's plain transformer adds none), proxy-only headers dropped, and the
+/// checked addresses attached for the connect callback. Response: textual bodies are scanned for prompt injection
+/// (buffered, compressed bodies decoded for scanning only) and answered per <c>response_scanning.action</c>;
+/// <c>text/event-stream</c> goes through <see cref="SseRelay"/> event by event; anything else streams untouched.
+/// </summary>
+public sealed class ScanningTransformer : HttpTransformer
+{
+    private readonly ProxyServices _s;
+    private readonly RuntimeSnapshot _snap;
+    private readonly string _target;
+    private readonly IReadOnlyList<IPAddress> _addresses;
+    private readonly string _requestId;
+    private readonly string _clientIp;
+    private readonly bool _tls;
+
+    public ScanningTransformer(ProxyServices services, RuntimeSnapshot snapshot, string target, IReadOnlyList<IPAddress> addresses, string requestId, string clientIp, bool tls)
+    {
+        _s = services;
+        _snap = snapshot;
+        _target = target;
+        _addresses = addresses;
+        _requestId = requestId;
+        _clientIp = clientIp;
+        _tls = tls;
+    }
+
+    public bool ResponseBlocked { get; private set; }
+    public bool ResponseWarned { get; private set; }
+    public string? BlockScanner { get; private set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        proxyRequest.RequestUri = new Uri(_target);
+        // Keep the client's Host byte for byte (YARP would otherwise take it from the destination URI).
+        var host = httpContext.Request.Headers.Host.ToString();
+        if (host.Length > 0) proxyRequest.Headers.Host = host;
+        proxyRequest.Headers.Remove("Proxy-Connection");
+        proxyRequest.Headers.Remove("Proxy-Authorization");
+        proxyRequest.Options.Set(UpstreamClient.CheckedAddresses, _addresses);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        if (proxyResponse is null) return true;
+        var cfg = _snap.Config.ResponseScanning;
+        if (!cfg.Enabled || IsExempt(cfg.ExemptDomains)) return true;
+        if (httpContext.Request.Method == HttpMethods.Head || proxyResponse.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified) return true;
+
+        var media = MediaType.Parse(proxyResponse.Content.Headers.ContentType?.ToString());
+        if (media.Type == "text/event-stream")
+        {
+            if (!cfg.SseStreaming.Enabled) return true;
+            var relay = new SseRelay(_s, _snap, _target, _requestId, _clientIp);
+            await relay.RunAsync(httpContext, proxyResponse).ConfigureAwait(false);
+            ResponseBlocked = relay.Blocked;
+            ResponseWarned = relay.Warned;
+            if (relay.Blocked) BlockScanner = ScannerNames.ResponseScan;
+            return false;
+        }
+        if (!IsTextual(media)) return true;
+        await ScanBufferedAsync(httpContext, proxyResponse).ConfigureAwait(false);
+        return false;
+    }
+
+    private bool IsExempt(IReadOnlyList<string> exempt)
+    {
+        if (exempt.Count == 0) return false;
+        var host = new Uri(_target).IdnHost;
+        return new DomainPatternSet(exempt).Matches(host);
+    }
+
+    /// <summary>Types that carry text a model may read. Unknown or missing types are scanned too (fail closed).</summary>
+    private static bool IsTextual(MediaType media) =>
+        media.Type.Length == 0 || media.Type.StartsWith("text/", StringComparison.Ordinal) || media.IsJson
+        || media.Type.EndsWith("+xml", StringComparison.Ordinal) || media.Type is "application/xml" or "application/javascript"
+            or "application/x-javascript" or "application/x-ndjson" or "application/jsonl" or "application/x-www-form-urlencoded";
+
+    private async Task ScanBufferedAsync(HttpContext ctx, HttpResponseMessage response)
+    {
+        var engine = _snap.Engine;
+        long limit = _snap.Config.TlsInterception.MaxResponseBytes;
+        var (buffer, length, tooLarge) = await ReadAllAsync(response, limit, ctx.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            Verdict verdict;
+            string? text = null;
+            string? encoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(",", response.Content.Headers.ContentEncoding) : null;
+            if (tooLarge)
+            {
+                verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Response Too Large", Severity.High, ScanAction.Block, $"response over {limit} bytes", 0));
+            }
+            else if (!ContentDecoder.TryDecode(encoding, buffer.AsMemory(0, length), limit, out var decoded, out var error))
+            {
+                verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Undecodable Response", Severity.High, ScanAction.Block, error ?? "content-encoding", 0));
+            }
+            else
+            {
+                text = Encoding.UTF8.GetString(decoded.Span);
+                verdict = engine.Injection.Scan(text);
+            }
+
+            var decision = DecisionPolicy.Decide(verdict, engine.Options.Enforce);
+            if (!verdict.IsClean)
+                foreach (var f in verdict.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+            switch (decision.Outcome)
+            {
+                case Outcome.Block:
+                    ResponseBlocked = true;
+                    BlockScanner = verdict.Findings.IsEmpty ? ScannerNames.ResponseScan : verdict.Findings[0].Scanner;
+                    if (_tls) _s.Metrics.TlsResponseBlocked.WithLabels(BlockScanner).Inc();
+                    _s.Log.Decision("blocked", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
+                    ctx.Response.Headers.Clear();
+                    await ProxyResponses.BlockedAsync(ctx, StatusCodes.Status403Forbidden, verdict, _requestId).ConfigureAwait(false);
+                    return;
+                case Outcome.Strip when text is not null:
+                    ResponseWarned = true;
+                    _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
+                    var stripped = Encoding.UTF8.GetBytes(engine.Injection.Strip(text) ?? text);
+                    ctx.Response.Headers.ContentEncoding = default;
+                    ctx.Response.Headers.ETag = default;
+                    ctx.Response.ContentLength = stripped.Length;
+                    await ctx.Response.Body.WriteAsync(stripped, ctx.RequestAborted).ConfigureAwait(false);
+                    return;
+                default:
+                    if (!verdict.IsClean)
+                    {
+                        ResponseWarned = true;
+                        _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
+                    }
+                    // The origin's bytes, unchanged (still compressed if they were).
+                    ctx.Response.ContentLength = length;
+                    await ctx.Response.Body.WriteAsync(buffer.AsMemory(0, length), ctx.RequestAborted).ConfigureAwait(false);
+                    return;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<(byte[] Buffer, int Length, bool TooLarge)> ReadAllAsync(HttpResponseMessage response, long limit, CancellationToken ct)
+    {
+        int cap = (int)Math.Min(limit + 1, int.MaxValue - 64);
+        long? declared = response.Content.Headers.ContentLength;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(declared ?? 16 * 1024, 1024), cap));
+        int length = 0;
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length >= cap) return (buffer, length, true);
+                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap));
+                buffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            int n = await stream.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, cap) - length), ct).ConfigureAwait(false);
+            if (n == 0) break;
+            length += n;
+            if (length > limit) return (buffer, length, true);
+        }
+        return (buffer, length, false);
+    }
+}

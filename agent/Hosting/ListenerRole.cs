@@ -1,0 +1,11 @@
+namespace Pipelock.Agent.Hosting;
+
+/// <summary>Which listener a connection arrived on; set as a connection feature by each endpoint's middleware.</summary>
+public enum ListenerKind
+{
+    Forward,
+    Mcp,
+    Api,
+}
+
+public sealed record ListenerRole(ListenerKind Kind);
