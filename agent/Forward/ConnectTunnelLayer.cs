@@ -133,7 +133,7 @@ public sealed class ConnectTunnelLayer
             return;
         }
 
-        bool bump = cfg.TlsInterception.Enabled && _s.Tls is not null && !_s.Tls.IsPassthrough(head.Host);
+        bool bump = cfg.TlsInterception.Enabled && _s.Tls is not null && !(snap.TlsPassthrough is { IsEmpty: false } p && p.Matches(head.Host));
         await WriteRawAsync(ctx.Transport.Output, "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray()).ConfigureAwait(false);
 
         // Peek at the ClientHello (not consumed): its SNI must name the CONNECT host.
@@ -181,13 +181,14 @@ public sealed class ConnectTunnelLayer
             TimeSpan.FromSeconds(cfg.IdleTimeoutSeconds), TimeSpan.FromSeconds(cfg.MaxTunnelSeconds), _s.Time, cancel.Token).ConfigureAwait(false);
         _s.Metrics.Tunnels.WithLabels(result.End == RelayEnd.Error ? "error" : "ok", "").Inc();
         _s.Metrics.TunnelBytes.Inc(result.ClientToUpstream + result.UpstreamToClient);
-        if (result.End == RelayEnd.Cancelled && _s.KillSwitch.IsActive)
+        var end = result.End == RelayEnd.Cancelled && !_s.KillSwitch.IsActive ? RelayEnd.Closed : result.End;
+        if (end == RelayEnd.Cancelled)
         {
             _s.Metrics.KillSwitchDenials.WithLabels("connect", "forward").Inc();
             _s.Log.Event("warn", "kill_switch_deny", ("transport", "connect"), ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId));
         }
         _s.Log.Event("info", "tunnel_close", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId),
-            ("bytes_out", result.ClientToUpstream), ("bytes_in", result.UpstreamToClient), ("end", result.End.ToString().ToLowerInvariant()), ("note", note));
+            ("bytes_out", result.ClientToUpstream), ("bytes_in", result.UpstreamToClient), ("end", end == RelayEnd.Cancelled ? "kill_switch" : end.ToString().ToLowerInvariant()), ("note", note));
     }
 
     private async Task BumpAsync(ConnectionContext ctx, ConnectRequestHead head, IReadOnlyList<IPAddress> addresses, string serverName, string requestId, string clientIp, ConnectionDelegate next)

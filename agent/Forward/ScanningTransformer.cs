@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Pipelock.Agent.Hosting;
 using Pipelock.Scanners.Body;
 using Pipelock.Scanners.Injection;
-using Pipelock.Scanners.Url;
 using Pipelock.Scanners.Verdicts;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -60,7 +59,7 @@ public sealed class ScanningTransformer : HttpTransformer
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is null) return true;
         var cfg = _snap.Config.ResponseScanning;
-        if (!cfg.Enabled || IsExempt(cfg.ExemptDomains)) return true;
+        if (!cfg.Enabled || IsExempt()) return true;
         if (httpContext.Request.Method == HttpMethods.Head || proxyResponse.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified) return true;
 
         var media = MediaType.Parse(proxyResponse.Content.Headers.ContentType?.ToString());
@@ -79,12 +78,7 @@ public sealed class ScanningTransformer : HttpTransformer
         return false;
     }
 
-    private bool IsExempt(IReadOnlyList<string> exempt)
-    {
-        if (exempt.Count == 0) return false;
-        var host = new Uri(_target).IdnHost;
-        return new DomainPatternSet(exempt).Matches(host);
-    }
+    private bool IsExempt() => !_snap.ResponseExempt.IsEmpty && _snap.ResponseExempt.Matches(new Uri(_target).IdnHost);
 
     /// <summary>Types that carry text a model may read. Unknown or missing types are scanned too (fail closed).</summary>
     private static bool IsTextual(MediaType media) =>

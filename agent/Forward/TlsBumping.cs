@@ -1,27 +1,22 @@
 using System.Net.Security;
-using Pipelock.Scanners.Url;
 
 namespace Pipelock.Agent.Forward;
 
 /// <summary>
 /// What the CONNECT layer needs to terminate TLS: a leaf certificate per host (minted by the CA in <c>certs/</c>) and
-/// the hosts that must be spliced instead (<c>passthrough_domains</c>: pinned clients, registries, LLM APIs).
+/// nothing else: which hosts are spliced instead (<c>passthrough_domains</c>) is read from the current config snapshot.
 /// </summary>
 public sealed class TlsBumping
 {
     private readonly Func<string, CancellationToken, ValueTask<SslStreamCertificateContext>> _leaf;
-    private readonly DomainPatternSet _passthrough;
 
-    public TlsBumping(Func<string, CancellationToken, ValueTask<SslStreamCertificateContext>> leaf, IEnumerable<string> passthroughDomains, Func<int>? cacheSize = null)
+    public TlsBumping(Func<string, CancellationToken, ValueTask<SslStreamCertificateContext>> leaf, Func<int>? cacheSize = null)
     {
         _leaf = leaf;
-        _passthrough = new DomainPatternSet(passthroughDomains);
         CacheSize = cacheSize ?? (() => 0);
     }
 
     public Func<int> CacheSize { get; }
-
-    public bool IsPassthrough(string host) => !_passthrough.IsEmpty && _passthrough.Matches(host);
 
     public ValueTask<SslStreamCertificateContext> LeafFor(string host, CancellationToken ct) => _leaf(host, ct);
 }

@@ -30,6 +30,6 @@ public static class TlsSetup
             throw new InvalidOperationException(e.Message, e);
         }
         var leaves = new LeafCertificateCache(ca, options, time);
-        return new TlsBumping(leaves.GetAsync, config.PassthroughDomains, () => leaves.Count);
+        return new TlsBumping(leaves.GetAsync, () => leaves.Count);
     }
 }

@@ -1,5 +1,6 @@
 using Pipelock.Agent.Config;
 using Pipelock.Scanners.Engine;
+using Pipelock.Scanners.Url;
 
 namespace Pipelock.Agent.Hosting;
 
@@ -16,7 +17,15 @@ public sealed class RuntimeSnapshot
         Engine = engine;
         Mcp = mcp;
         Generation = generation;
+        TlsPassthrough = new DomainPatternSet(config.TlsInterception.PassthroughDomains);
+        ResponseExempt = new DomainPatternSet(config.ResponseScanning.ExemptDomains);
     }
+
+    /// <summary><c>tls_interception.passthrough_domains</c>: CONNECT hosts spliced, never bumped.</summary>
+    public DomainPatternSet TlsPassthrough { get; }
+
+    /// <summary><c>response_scanning.exempt_domains</c>: hosts whose responses are not injection-scanned.</summary>
+    public DomainPatternSet ResponseExempt { get; }
 
     public PipelockConfig Config { get; }
     public ScanEngine Engine { get; }
