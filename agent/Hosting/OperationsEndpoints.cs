@@ -66,7 +66,7 @@ public sealed class OperationsEndpoints
             version = _s.Version,
             mode = c.Mode.ToString().ToLowerInvariant(),
             uptime_seconds = Math.Round((_s.Time.GetUtcNow() - _s.StartedAt).TotalSeconds, 1),
-            dlp_patterns = _s.State.Current.Engine.Options.Dlp.Patterns.Count,
+            dlp_patterns = _s.State.Current.Engine.Dlp.PatternCount,
             response_scan_enabled = c.ResponseScanning.Enabled,
             git_protection_enabled = false,
             rate_limit_enabled = c.FetchProxy.Monitoring.MaxRequestsPerMinute > 0,

@@ -25,6 +25,9 @@ public sealed class DlpScanner : IDlpScanner
     private readonly SeedPhraseDetector? _seed;
     private readonly CleanTextGate? _gate;
 
+    /// <summary>Patterns in force (core floor, defaults, extended, user), as /health reports them.</summary>
+    public int PatternCount { get; }
+
     public DlpScanner(DlpOptions? options = null, IEnvironmentSource? environment = null)
     {
         _options = options ?? new DlpOptions();
@@ -43,6 +46,7 @@ public sealed class DlpScanner : IDlpScanner
             main.AddRange(SpecialPatterns.All);
         }
         _main = new PatternSet(main, !_options.DisableCleanTextGate);
+        PatternCount = main.Count + DlpPatterns.Core.Count;
 
         var known = new List<(string, string, string, Severity, string)>();
         if (_options.ScanEnv)
