@@ -58,6 +58,9 @@ public sealed class RequestTracker
         }
     }
 
+    /// <summary>True when two raw ids name the same request by the tracker's rules (so "\u0031" is "1", but "1" is not 1).</summary>
+    public static bool SameId(string? a, string? b) => Key(a) is { } ka && ka == Key(b);
+
     /// <summary>
     /// Canonical key: strings by their decoded value ("\u0031" and "1" are the same id to a JSON parser),
     /// numbers by their raw text, type-tagged so string "1" and number 1 stay distinct as JSON-RPC requires.
