@@ -162,7 +162,7 @@ public static class AgentHost
             Tls = tls,
         };
         connectLayer = new ConnectTunnelLayer(services);
-        var mcp = frontsMcp ? new McpProxyHandler(services, options.McpUpstream!) : null;
+        using var mcp = frontsMcp ? new McpProxyHandler(services, options.McpUpstream!) : null;
         var pipeline = new ProxyPipeline(services, new ForwardRequestHandler(services), new OperationsEndpoints(services), mcp);
         app.Run(pipeline.InvokeAsync);
 
