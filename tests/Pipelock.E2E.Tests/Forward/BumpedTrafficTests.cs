@@ -73,6 +73,41 @@ public sealed class BumpedTrafficTests : IClassFixture<BlockingAgentFixture>
     }
 
     [RootTheory]
+    [InlineData(ProxyClient.NetHttp)]
+    [InlineData(ProxyClient.Faraday)]
+    [InlineData(ProxyClient.Curl)]
+    public async Task Large_post_is_scanned_whole_and_forwarded_byte_exact(ProxyClient client)
+    {
+        // ~2 MB: well past curl's Expect: 100-continue threshold and many TLS records, under max_body_bytes (5 MB).
+        var tag = Guid.NewGuid().ToString("N");
+        var payload = string.Concat(Enumerable.Range(0, 30_000).Select(i => $"{i:D6},{TestSecrets.Prose(8)}\n"));
+
+        var r = await _agent.SendAsync(client, _agent.Url("/echo?large=" + tag), "POST", payload,
+            new Dictionary<string, string> { ["Content-Type"] = "text/csv" });
+
+        Assert.True(r.Succeeded, r.ToString());
+        Assert.Equal(200, r.Status);
+        var seen = Assert.Single(_agent.Https.Requests, q => q.PathAndQuery == "/echo?large=" + tag);
+        Assert.Equal(ProxyClients.Sha256Hex(payload), ProxyClients.Sha256Hex(seen.Body));
+        Assert.Equal(ProxyClients.Sha256Hex(payload), JsonDocument.Parse(r.Body).RootElement.GetProperty("bodySha256").GetString());
+    }
+
+    [RootFact]
+    public async Task Secret_at_the_end_of_a_large_body_is_found()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var secret = TestSecrets.GitHubToken();
+        var payload = string.Concat(Enumerable.Range(0, 30_000).Select(i => $"{i:D6},{TestSecrets.Prose(8)}\n")) + "999999,token " + secret + "\n";
+
+        var r = await _agent.SendAsync(ProxyClient.Curl, _agent.Url("/echo?large-leak=" + tag), "POST", payload,
+            new Dictionary<string, string> { ["Content-Type"] = "text/csv" });
+
+        Assert.True(r.Succeeded, r.ToString());
+        Assert.Equal(403, r.Status);
+        Assert.DoesNotContain(_agent.Https.Requests, q => q.PathAndQuery.Contains(tag, StringComparison.Ordinal));
+    }
+
+    [RootTheory]
     [InlineData(ProxyClient.NetHttp, Carrier.Body)]
     [InlineData(ProxyClient.NetHttp, Carrier.Query)]
     [InlineData(ProxyClient.NetHttp, Carrier.Header)]

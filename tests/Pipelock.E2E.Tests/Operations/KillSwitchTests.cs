@@ -6,7 +6,7 @@ namespace Pipelock.E2E.Tests.Operations;
 
 /// <summary>
 /// The kill switch from each of its four sources, against traffic that is already flowing: a spliced CONNECT tunnel
-/// carrying a slow SSE stream and an SSE stream relayed through a bumped tunnel are both cut at the read in progress
+/// carrying a slow SSE stream, an SSE stream relayed through a bumped tunnel and one relayed over plain HTTP are all cut at the read in progress
 /// (far short of their natural end), new requests get 503, and turning the source off restores service.
 /// </summary>
 [Collection(AgentCollection.Name)]
@@ -35,15 +35,18 @@ public sealed class KillSwitchTests
         var sse = $"/sse?n={StreamEvents}&delayMs=100";
         var spliced = Curl.StreamAsync(agent.SpliceUrl(sse), new CurlRequest { Proxy = agent.ProxyUri, CaFile = agent.Pki.CaPemPath, Timeout = StreamLimit });
         var bumped = Curl.StreamAsync(agent.Url(sse), new CurlRequest { Proxy = agent.ProxyUri, CaFile = agent.AgentCaPath, Timeout = StreamLimit });
-        // Both streams flowing (five events written on each, so the client has had the first) before the switch flips.
+        // And one over plain HTTP (absolute-form, no tunnel at all: only the relay's own link to the switch can cut it).
+        var plainStream = Curl.StreamAsync(agent.HttpUrl(sse), new CurlRequest { Proxy = agent.ProxyUri, Timeout = StreamLimit });
+        // All streams flowing (five events written on each, so the client has had the first) before the switch flips.
         await (await agent.Https.WaitForSseStreamAsync(Wait, 0)).WaitForEventAsync(5, Wait);
         await (await agent.Https.WaitForSseStreamAsync(Wait, 1)).WaitForEventAsync(5, Wait);
+        await (await agent.Http.WaitForSseStreamAsync(Wait, 0)).WaitForEventAsync(5, Wait);
         var mark = agent.Process.LineCount;
 
         await SetAsync(agent, source, on: true);
         await agent.WaitForEventAsync("kill_switch", e => Is(e, source, active: true), mark);
 
-        foreach (var (name, run) in new[] { ("spliced", spliced), ("bumped", bumped) })
+        foreach (var (name, run) in new[] { ("spliced", spliced), ("bumped", bumped), ("plain", plainStream) })
         {
             var r = await run;
             var events = r.Lines.Count(l => l.Text.StartsWith("data: event ", StringComparison.Ordinal));
