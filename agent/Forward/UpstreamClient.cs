@@ -32,6 +32,10 @@ public sealed class UpstreamClient : IDisposable
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = connectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            // A response the proxy stops reading (a blocked event stream, a client gone mid-download) closes the
+            // upstream connection at once instead of being drained (up to 1 MB / 2 s) for reuse: the origin sees the
+            // cut and stops generating, and nothing nobody will see is read.
+            MaxResponseDrainSize = 0,
             ActivityHeadersPropagator = null,
             ConnectCallback = ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions
