@@ -125,7 +125,7 @@ public sealed class ConnectTunnelLayer
         if (addresses.Count == 0)
         {
             addresses = IPAddress.TryParse(url.Host, out var literal) ? [literal]
-                : await new SystemHostResolver().ResolveAsync(url.Host, ctx.ConnectionClosed).ConfigureAwait(false);
+                : await _s.Resolver.ResolveAsync(url.Host, ctx.ConnectionClosed).ConfigureAwait(false);
         }
         if (addresses.Count == 0)
         {
@@ -176,7 +176,7 @@ public sealed class ConnectTunnelLayer
             _s.Log.Event("warn", "error", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId), ("error", "dial failed"), ("detail", e.Message));
             return;
         }
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed, _s.KillSwitch.Tripped);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed, _s.KillSwitchTokenFor((ctx.RemoteEndPoint as IPEndPoint)?.Address));
         var result = await TunnelRelay.RunAsync(new DuplexPipeStream(ctx.Transport), upstream,
             TimeSpan.FromSeconds(cfg.IdleTimeoutSeconds), TimeSpan.FromSeconds(cfg.MaxTunnelSeconds), _s.Time, cancel.Token).ConfigureAwait(false);
         _s.Metrics.Tunnels.WithLabels(result.End == RelayEnd.Error ? "error" : "ok", "").Inc();
@@ -225,7 +225,7 @@ public sealed class ConnectTunnelLayer
         ctx.Features.Set(new TunnelTarget(head.Host, head.Port, addresses, head.Authority));
         ctx.Transport = new StreamDuplexPipe(ssl);
         // The kill switch and max_tunnel_seconds end the whole connection (requests in flight included).
-        using var killed = _s.KillSwitch.Tripped.Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("kill switch active")), ctx);
+        using var killed = _s.KillSwitchTokenFor((ctx.RemoteEndPoint as IPEndPoint)?.Address).Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("kill switch active")), ctx);
         using var maxAge = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, _s.State.Current.Config.ForwardProxy.MaxTunnelSeconds)));
         using var expired = maxAge.Token.Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("max_tunnel_seconds")), ctx);
         try

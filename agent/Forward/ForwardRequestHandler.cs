@@ -49,6 +49,9 @@ public sealed class ForwardRequestHandler
             return;
         }
 
+        // A kill switch turned on while this request is in flight (a long download, a slow upstream) cuts it too.
+        using var cutOnKill = _s.KillSwitchTokenFor(ctx.Connection.RemoteIpAddress).Register(static c => ((HttpContext)c!).Abort(), ctx);
+
         // 1. URL (and SSRF). A bumped tunnel was checked when it opened; its requests are checked again because the
         // path and query carry data too, but they must stay on the tunnel's host.
         var url = await engine.Url.ScanAsync(targetUrl, ctx.RequestAborted).ConfigureAwait(false);
@@ -117,7 +120,7 @@ public sealed class ForwardRequestHandler
             if (addresses.Count == 0)
             {
                 addresses = IPAddress.TryParse(host, out var literal) ? [literal]
-                    : await new SystemHostResolver().ResolveAsync(host, ctx.RequestAborted).ConfigureAwait(false);
+                    : await _s.Resolver.ResolveAsync(host, ctx.RequestAborted).ConfigureAwait(false);
             }
             if (addresses.Count == 0)
             {

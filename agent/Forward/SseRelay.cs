@@ -46,7 +46,7 @@ public sealed class SseRelay
         ctx.Response.Headers.ContentLength = default;
         if (encoding is not null) ctx.Response.Headers.ContentEncoding = default;
 
-        using var cut = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _s.KillSwitch.Tripped);
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _s.KillSwitchTokenFor(ctx.Connection.RemoteIpAddress));
         var ct = cut.Token;
         Stream upstream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         upstream = encoding switch

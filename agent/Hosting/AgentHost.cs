@@ -46,10 +46,11 @@ public static class AgentHost
         }
 
         bool frontsMcp = options.McpUpstream is not null;
+        var resolver = new CachingHostResolver(new SystemHostResolver(), time);
         RuntimeSnapshot initial;
         try
         {
-            initial = RuntimeFactory.Build(loaded, frontsMcp, null, time);
+            initial = RuntimeFactory.Build(loaded, frontsMcp, null, time, resolver);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException)
         {
@@ -84,6 +85,20 @@ public static class AgentHost
         {
             err.WriteLine("error: TLS setup: " + e.Message);
             return 2;
+        }
+
+        // Extra listeners named in the file; a name Kestrel cannot bind is a start-up error, never a silent skip.
+        IPEndPoint? metricsEndpoint = null, apiEndpoint = null;
+        foreach (var (key, text) in new[] { ("metrics_listen", cfg.MetricsListen), ("kill_switch.api_listen", cfg.KillSwitch.ApiListen) })
+        {
+            if (text.Length == 0) continue;
+            var ep = RunOptions.ParseEndPoint(text, out var listenError);
+            if (ep is null)
+            {
+                err.WriteLine($"error: {key}: {listenError}");
+                return 2;
+            }
+            if (key == "metrics_listen") metricsEndpoint = ep; else apiEndpoint = ep;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -126,7 +141,15 @@ public static class AgentHost
                     });
                 });
             }
-            if (cfg.KillSwitch.ApiListen.Length > 0 && RunOptions.ParseEndPoint(cfg.KillSwitch.ApiListen, out _) is { } api)
+            if (metricsEndpoint is not null)
+            {
+                k.Listen(metricsEndpoint, l => l.Use(next => c =>
+                {
+                    c.Features.Set(new ListenerRole(ListenerKind.Metrics));
+                    return next(c);
+                }));
+            }
+            if (apiEndpoint is { } api)
             {
                 k.Listen(api, l => l.Use(next => c =>
                 {
@@ -158,6 +181,7 @@ public static class AgentHost
             Forwarder = app.Services.GetRequiredService<IHttpForwarder>(),
             Time = time,
             Version = Cli.VersionCommand.Version,
+            Resolver = resolver,
             StartedAt = time.GetUtcNow(),
             Tls = tls,
         };

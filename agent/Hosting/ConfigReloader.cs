@@ -61,7 +61,7 @@ public sealed class ConfigReloader : IDisposable
             RuntimeSnapshot next;
             try
             {
-                next = RuntimeFactory.Build(result.Config!, _frontsMcp, previous, _s.Time);
+                next = RuntimeFactory.Build(result.Config!, _frontsMcp, previous, _s.Time, _s.Resolver);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException)
             {

@@ -6,6 +6,8 @@ public enum ListenerKind
     Forward,
     Mcp,
     Api,
+    /// <summary><c>metrics_listen</c>: /metrics, /health and /stats only.</summary>
+    Metrics,
 }
 
 public sealed record ListenerRole(ListenerKind Kind);

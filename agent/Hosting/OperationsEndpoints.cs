@@ -139,8 +139,8 @@ public sealed class OperationsEndpoints
             await ProxyResponses.ErrorAsync(ctx, 400, e.Message).ConfigureAwait(false);
             return;
         }
+        // The switch's Changed handler logs the change once (for every source).
         _s.KillSwitch.Set(KillSwitchSource.Api, active.Value);
-        _s.Log.Event("warn", "kill_switch", ("source", "api"), ("active", active.Value), ("client_ip", ctx.Connection.RemoteIpAddress?.ToString()));
         await ProxyResponses.JsonAsync(ctx, 200, new { active = _s.KillSwitch.IsActive, sources = _s.KillSwitch.Status() }).ConfigureAwait(false);
     }
 

@@ -34,9 +34,9 @@ public sealed class ProxyPipeline
             await _mcp.HandleAsync(ctx).ConfigureAwait(false);
             return;
         }
-        if (role == ListenerKind.Api)
+        if (role is ListenerKind.Api or ListenerKind.Metrics)
         {
-            if (!await _ops.TryHandleAsync(ctx, apiAllowed: true).ConfigureAwait(false))
+            if (!await _ops.TryHandleAsync(ctx, apiAllowed: role == ListenerKind.Api).ConfigureAwait(false))
                 await ProxyResponses.ErrorAsync(ctx, 404, "not found").ConfigureAwait(false);
             return;
         }

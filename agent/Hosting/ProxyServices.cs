@@ -19,19 +19,30 @@ public sealed class ProxyServices
     public required IHttpForwarder Forwarder { get; init; }
     public required TimeProvider Time { get; init; }
     public required string Version { get; init; }
+    /// <summary>The SSRF layer's resolver (cached); also used when SSRF is off and a name must still be resolved once.</summary>
+    public required Scanners.Url.IHostResolver Resolver { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public TlsBumping? Tls { get; init; }
 
     /// <summary>True when the kill switch denies this client (its address is not in <c>allowlist_ips</c>).</summary>
-    public bool KillSwitchDenies(System.Net.IPAddress? client)
+    public bool KillSwitchDenies(System.Net.IPAddress? client) => KillSwitch.IsActive && !KillSwitchExempt(client);
+
+    /// <summary>
+    /// What long-lived work (tunnels, streams, in-flight requests) links into its reads: the kill switch's trip token,
+    /// or none for a client on <c>kill_switch.allowlist_ips</c> (whose traffic the switch never stops).
+    /// </summary>
+    public CancellationToken KillSwitchTokenFor(System.Net.IPAddress? client) =>
+        KillSwitchExempt(client) ? CancellationToken.None : KillSwitch.Tripped;
+
+    /// <summary>True when <paramref name="client"/> is on <c>kill_switch.allowlist_ips</c>.</summary>
+    public bool KillSwitchExempt(System.Net.IPAddress? client)
     {
-        if (!KillSwitch.IsActive) return false;
         var allow = State.Current.Config.KillSwitch.AllowlistIps;
-        if (client is null || allow.Count == 0) return true;
+        if (client is null || allow.Count == 0) return false;
         if (client.IsIPv4MappedToIPv6) client = client.MapToIPv4();
         foreach (var cidr in allow)
-            if (System.Net.IPNetwork.TryParse(cidr, out var net) && net.Contains(client)) return false;
-            else if (System.Net.IPAddress.TryParse(cidr, out var ip) && ip.Equals(client)) return false;
-        return true;
+            if (System.Net.IPNetwork.TryParse(cidr, out var net) && net.Contains(client)) return true;
+            else if (System.Net.IPAddress.TryParse(cidr, out var ip) && ip.Equals(client)) return true;
+        return false;
     }
 }

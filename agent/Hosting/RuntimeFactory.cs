@@ -1,5 +1,5 @@
 using Pipelock.Agent.Config;
-using Pipelock.Agent.Forward;
+using Pipelock.Scanners.Url;
 using Pipelock.Scanners.Engine;
 
 namespace Pipelock.Agent.Hosting;
@@ -13,11 +13,11 @@ public static class RuntimeFactory
     /// </summary>
     public static PipelockConfig BuiltInDefault => PipelockConfig.Default with { ForwardProxy = new ForwardProxyConfig { Enabled = true } };
 
-    public static RuntimeSnapshot Build(PipelockConfig loaded, bool frontsMcp, RuntimeSnapshot? previous, TimeProvider time)
+    public static RuntimeSnapshot Build(PipelockConfig loaded, bool frontsMcp, RuntimeSnapshot? previous, TimeProvider time, IHostResolver resolver)
     {
         // `run --mcp-listen` auto-enables the MCP sections the file leaves out (Pipelock's applyMCPAutoEnable).
         var effective = frontsMcp ? McpAutoEnable.Apply(loaded, forceResponseScanning: false) : loaded;
-        var engine = new ScanEngine(ScanEngineOptionsMapper.Map(effective), resolver: new SystemHostResolver(), time: time);
+        var engine = new ScanEngine(ScanEngineOptionsMapper.Map(effective), resolver: resolver, time: time);
         engine.WarmUp();
         // Drift baselines, the bound tool inventory and chain history survive a reload unless their options changed.
         var o = engine.Options;
