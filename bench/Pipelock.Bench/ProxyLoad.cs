@@ -64,15 +64,17 @@ public static class ProxyLoad
                 await PhaseAsync(direct, target, post, 2, concurrency).ConfigureAwait(false);   // warm-up
                 await PhaseAsync(proxied, target, post, 2, concurrency).ConfigureAwait(false);
                 var d = await PhaseAsync(direct, target, post, seconds, concurrency).ConfigureAwait(false);
+                double cpuBefore = ProcessCpuSeconds(agent.Id);
                 var p = await PhaseAsync(proxied, target, post, seconds, concurrency).ConfigureAwait(false);
-                rows.Add(Row(name, "direct", d, null));
-                rows.Add(Row(name, "through pipelock", p, d));
+                double agentCpuUs = (ProcessCpuSeconds(agent.Id) - cpuBefore) * 1e6 / Math.Max(1, p.Requests);
+                rows.Add(Row(name, "direct", d, null, null));
+                rows.Add(Row(name, "through pipelock", p, d, agentCpuUs));
             }
             var sb = new StringBuilder();
             sb.AppendLine(CultureInfo.InvariantCulture, $"Forward proxy load ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {seconds} s per phase, {concurrency} concurrent keep-alive clients, loopback, HTTP/1.1; client, upstream and agent share the machine).");
             sb.AppendLine();
-            sb.AppendLine("| request | path | requests/s | p50 ms | p90 ms | p99 ms | errors | throughput ratio | added p50 ms |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            sb.AppendLine("| request | path | requests/s | p50 ms | p90 ms | p99 ms | errors | throughput ratio | added p50 ms | agent CPU µs/request |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in rows) sb.AppendLine(r);
             await File.WriteAllTextAsync(outFile, sb.ToString()).ConfigureAwait(false);
             Console.Write(sb.ToString());
@@ -87,7 +89,15 @@ public static class ProxyLoad
 
     private sealed record PhaseResult(long Requests, long Errors, double Seconds, double[] LatenciesMs);
 
-    private static string Row(string name, string path, PhaseResult r, PhaseResult? baseline)
+    /// <summary>utime + stime of a process from /proc (clock ticks of 100 Hz on Linux).</summary>
+    private static double ProcessCpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static string Row(string name, string path, PhaseResult r, PhaseResult? baseline, double? agentCpuUs)
     {
         Array.Sort(r.LatenciesMs);
         double P(double q) => r.LatenciesMs.Length == 0 ? double.NaN : r.LatenciesMs[(int)Math.Min(r.LatenciesMs.Length - 1, q * r.LatenciesMs.Length)];
@@ -99,7 +109,7 @@ public static class ProxyLoad
             var b = baseline.LatenciesMs;
             added = (P(0.5) - b[b.Length / 2]).ToString("0.00", CultureInfo.InvariantCulture);
         }
-        return string.Create(CultureInfo.InvariantCulture, $"| {name} | {path} | {rps:0} | {P(0.5):0.00} | {P(0.9):0.00} | {P(0.99):0.00} | {r.Errors} | {ratio} | {added} |");
+        return string.Create(CultureInfo.InvariantCulture, $"| {name} | {path} | {rps:0} | {P(0.5):0.00} | {P(0.9):0.00} | {P(0.99):0.00} | {r.Errors} | {ratio} | {added} | {(agentCpuUs is { } c ? c.ToString("0", CultureInfo.InvariantCulture) : "")} |");
     }
 
     private static HttpClient Client(IWebProxy? proxy) => new(new SocketsHttpHandler
