@@ -134,8 +134,17 @@ public sealed partial class UrlScanner
         }
         if (resolved is null || resolved.Count == 0)
             return ([], Block(ScannerNames.Ssrf, "DNS resolution failed", Severity.High, "no addresses"));
-        var list = new IPAddress[resolved.Count];
-        for (int i = 0; i < list.Length; i++) list[i] = IpLiteral.Normalize(resolved[i]);
+        return CheckAddresses(host, resolved);
+    }
+
+    /// <summary>
+    /// Rejects the list if ANY address is internal (unless the host is trusted or the range allowlisted); returns the
+    /// normalised list otherwise. Shared by the resolved path and by flows whose address the client already chose.
+    /// </summary>
+    private (IReadOnlyList<IPAddress> Addresses, Finding? Failure) CheckAddresses(string host, IReadOnlyList<IPAddress> addresses)
+    {
+        var list = new IPAddress[addresses.Count];
+        for (int i = 0; i < list.Length; i++) list[i] = IpLiteral.Normalize(addresses[i]);
         if (!_trusted.Matches(host))
         {
             foreach (var ip in list)

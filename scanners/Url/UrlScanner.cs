@@ -76,7 +76,15 @@ public sealed partial class UrlScanner
     /// Full scan including DNS SSRF, rate limit and data budget. Fails closed on cancellation, DNS failure or a
     /// missing resolver. The result carries the validated addresses the proxy must dial (no re-resolution).
     /// </summary>
-    public async ValueTask<UrlScanResult> ScanAsync(string url, CancellationToken cancellationToken = default)
+    public ValueTask<UrlScanResult> ScanAsync(string url, CancellationToken cancellationToken = default) => ScanAsync(url, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ScanAsync(string, CancellationToken)"/>, for a flow whose destination address the client already
+    /// chose (transparent interception: the original destination of the intercepted connection). The SSRF layer
+    /// checks <paramref name="dialled"/> instead of resolving the URL's host, so the proxy dials, and the scanner judges,
+    /// the address the client picked; the host name still drives every other layer.
+    /// </summary>
+    public async ValueTask<UrlScanResult> ScanAsync(string url, IReadOnlyList<IPAddress>? dialled, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested) return new UrlScanResult(Verdict.Of(Cancelled()), "", 0, UrlScanResult.NoAddresses);
         var info = Verdict.Clean;
@@ -84,7 +92,23 @@ public sealed partial class UrlScanner
         if (block is not null) return new UrlScanResult(block, u.Host ?? "", u.Raw is null ? 0 : u.EffectivePort, UrlScanResult.NoAddresses);
 
         IReadOnlyList<IPAddress> addresses = UrlScanResult.NoAddresses;
-        if (u.Ip is not null)
+        if (dialled is { Count: > 0 })
+        {
+            if (SsrfActive)
+            {
+                var (checkedList, failure) = CheckAddresses(u.Host, dialled);
+                if (failure is not null) return Result(u, With(info, failure));
+                addresses = checkedList;
+            }
+            else
+            {
+                // Core SSRF ranges cannot be disabled: they apply to the dialled address as to an IP literal.
+                foreach (var ip in dialled)
+                    if (Internal(IpLiteral.Normalize(ip), _core) is { } core) return Result(u, With(info, core with { Scanner = ScannerNames.CoreSsrf }));
+                addresses = dialled;
+            }
+        }
+        else if (u.Ip is not null)
         {
             if (SsrfActive && Internal(u.Ip, _internal) is { } f) return Result(u, With(info, f));
             addresses = [u.Ip];
