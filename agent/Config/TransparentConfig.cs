@@ -18,4 +18,9 @@ public sealed record TransparentConfig
     public ValueList<string> ExcludeCidrs { get; init; } = ValueList<string>.Empty;
     public int ListenPort { get; init; } = 15001;
     public string FailMode { get; init; } = "closed";
+    /// <summary>
+    /// Intercepted traffic that is neither TLS nor HTTP (SSH or SMTP on 443, or nothing sent within the peek timeout):
+    /// "block" (default, fail closed) or "splice" (relayed unscanned to its original destination).
+    /// </summary>
+    public string UnknownProtocol { get; init; } = "block";
 }

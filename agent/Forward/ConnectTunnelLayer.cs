@@ -26,8 +26,13 @@ public sealed class ConnectTunnelLayer
     private static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(15);
     private readonly ProxyServices _s;
+    private readonly TlsBumpLayer _bump;
 
-    public ConnectTunnelLayer(ProxyServices services) => _s = services;
+    public ConnectTunnelLayer(ProxyServices services)
+    {
+        _s = services;
+        _bump = new TlsBumpLayer(services);
+    }
 
     public async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
     {
@@ -168,7 +173,7 @@ public sealed class ConnectTunnelLayer
         Stream upstream;
         try
         {
-            upstream = await UpstreamClient.DialAsync(addresses, head.Port, ctx.ConnectionClosed).ConfigureAwait(false);
+            upstream = await _s.Upstream.DialAsync(addresses, head.Port, ctx.ConnectionClosed).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
@@ -191,55 +196,11 @@ public sealed class ConnectTunnelLayer
             ("bytes_out", result.ClientToUpstream), ("bytes_in", result.UpstreamToClient), ("end", end == RelayEnd.Cancelled ? "kill_switch" : end.ToString().ToLowerInvariant()), ("note", note));
     }
 
-    private async Task BumpAsync(ConnectionContext ctx, ConnectRequestHead head, IReadOnlyList<IPAddress> addresses, string serverName, string requestId, string clientIp, ConnectionDelegate next)
-    {
-        var tls = _s.Tls!;
-        var handshakeStarted = Stopwatch.GetTimestamp();
-        var ssl = new SslStream(new DuplexPipeStream(ctx.Transport), leaveInnerStreamOpen: true);
-        try
-        {
-            var leaf = await tls.LeafFor(serverName, ctx.ConnectionClosed).ConfigureAwait(false);
-            _s.Metrics.CertCacheSize.Set(tls.CacheSize());
-            using var hs = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed);
-            hs.CancelAfter(HelloTimeout);
-            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-            {
-                ServerCertificateContext = leaf,
-                // Sure's Ruby clients send no ALPN; answering HTTP/1.1 keeps one HTTP layer for every client.
-                ApplicationProtocols = [SslApplicationProtocol.Http11],
-                ClientCertificateRequired = false,
-            }, hs.Token).ConfigureAwait(false);
-            _s.Metrics.TlsIntercept.WithLabels("bumped").Inc();
-        }
-        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ArgumentException)
-        {
-            _s.Metrics.TlsIntercept.WithLabels("handshake_error").Inc();
-            _s.Log.Event("warn", "error", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId), ("error", "client TLS handshake failed"), ("detail", e.Message));
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            return;
-        }
-        _s.Log.Event("info", "tls_intercept", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId),
-            ("handshake_ms", Stopwatch.GetElapsedTime(handshakeStarted).TotalMilliseconds));
+    private async Task BumpAsync(ConnectionContext ctx, ConnectRequestHead head, IReadOnlyList<IPAddress> addresses, string serverName, string requestId, string clientIp, ConnectionDelegate next) =>
+        await _bump.ServeAsync(ctx, serverName, new TunnelTarget(head.Host, head.Port, addresses, head.Authority), requestId, clientIp, next,
+            TimeSpan.FromSeconds(Math.Max(1, _s.State.Current.Config.ForwardProxy.MaxTunnelSeconds))).ConfigureAwait(false);
 
-        var original = ctx.Transport;
-        ctx.Features.Set(new TunnelTarget(head.Host, head.Port, addresses, head.Authority));
-        ctx.Transport = new StreamDuplexPipe(ssl);
-        // The kill switch and max_tunnel_seconds end the whole connection (requests in flight included).
-        using var killed = _s.KillSwitchTokenFor((ctx.RemoteEndPoint as IPEndPoint)?.Address).Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("kill switch active")), ctx);
-        using var maxAge = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(1, _s.State.Current.Config.ForwardProxy.MaxTunnelSeconds)));
-        using var expired = maxAge.Token.Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("max_tunnel_seconds")), ctx);
-        try
-        {
-            await next(ctx).ConfigureAwait(false);
-        }
-        finally
-        {
-            ctx.Transport = original;
-            await ssl.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<ClientHello?> PeekClientHelloAsync(PipeReader input, CancellationToken ct)
+    internal static async Task<ClientHello?> PeekClientHelloAsync(PipeReader input, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(HelloTimeout);

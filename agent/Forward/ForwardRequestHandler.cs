@@ -54,7 +54,10 @@ public sealed class ForwardRequestHandler
 
         // 1. URL (and SSRF). A bumped tunnel was checked when it opened; its requests are checked again because the
         // path and query carry data too, but they must stay on the tunnel's host.
-        var url = await engine.Url.ScanAsync(targetUrl, ctx.RequestAborted).ConfigureAwait(false);
+        // Transparent flows: SSRF judges the address the client dialled, and that is the only address used.
+        var url = tunnel is { Transparent: true }
+            ? await engine.Url.ScanAsync(targetUrl, tunnel.Addresses, ctx.RequestAborted).ConfigureAwait(false)
+            : await engine.Url.ScanAsync(targetUrl, ctx.RequestAborted).ConfigureAwait(false);
         var urlDecision = DecisionPolicy.Decide(url.Verdict, engine.Options.Enforce);
         if (urlDecision.Blocked)
         {
@@ -128,7 +131,7 @@ public sealed class ForwardRequestHandler
                 return;
             }
 
-            var transformer = new ScanningTransformer(_s, snap, targetUrl, addresses, requestId, clientIp, tunnel is not null);
+            var transformer = new ScanningTransformer(_s, snap, targetUrl, addresses, requestId, clientIp, tunnel is not null, tunnel is { Transparent: true });
             var prefix = new Uri(targetUrl).GetLeftPart(UriPartial.Authority);
             var error = await _s.Forwarder.SendAsync(ctx, prefix, _s.Upstream.Invoker, RequestConfig, transformer).ConfigureAwait(false);
             bool blocked = transformer.ResponseBlocked;

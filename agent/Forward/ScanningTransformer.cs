@@ -26,9 +26,11 @@ public sealed class ScanningTransformer : HttpTransformer
     private readonly string _requestId;
     private readonly string _clientIp;
     private readonly bool _tls;
+    private readonly bool _transparent;
 
-    public ScanningTransformer(ProxyServices services, RuntimeSnapshot snapshot, string target, IReadOnlyList<IPAddress> addresses, string requestId, string clientIp, bool tls)
+    public ScanningTransformer(ProxyServices services, RuntimeSnapshot snapshot, string target, IReadOnlyList<IPAddress> addresses, string requestId, string clientIp, bool tls, bool transparent = false)
     {
+        _transparent = transparent;
         _s = services;
         _snap = snapshot;
         _target = target;
@@ -45,10 +47,17 @@ public sealed class ScanningTransformer : HttpTransformer
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
-        proxyRequest.RequestUri = new Uri(_target);
+        var target = new Uri(_target);
+        // Transparent flows address the original destination by IP: SocketsHttpHandler then takes the TLS server name
+        // (SNI and certificate check) from the Host header and keys its pool on (IP, port, name), so two clients
+        // sending one name to different addresses never share a connection (reference §4.5).
+        proxyRequest.RequestUri = _transparent && _addresses.Count > 0
+            ? new UriBuilder(target) { Host = _addresses[0].ToString() }.Uri
+            : target;
         // Keep the client's Host byte for byte (YARP would otherwise take it from the destination URI).
         var host = httpContext.Request.Headers.Host.ToString();
         if (host.Length > 0) proxyRequest.Headers.Host = host;
+        else if (_transparent) proxyRequest.Headers.Host = target.Authority;
         proxyRequest.Headers.Remove("Proxy-Connection");
         proxyRequest.Headers.Remove("Proxy-Authorization");
         proxyRequest.Options.Set(UpstreamClient.CheckedAddresses, _addresses);
@@ -58,6 +67,7 @@ public sealed class ScanningTransformer : HttpTransformer
     {
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is null) return true;
+        StripHttp3Advertisements(httpContext.Response.Headers);
         var cfg = _snap.Config.ResponseScanning;
         if (!cfg.Enabled || IsExempt()) return true;
         if (httpContext.Request.Method == HttpMethods.Head || proxyResponse.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified) return true;
@@ -76,6 +86,27 @@ public sealed class ScanningTransformer : HttpTransformer
         if (!IsTextual(media)) return true;
         await ScanBufferedAsync(httpContext, proxyResponse).ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>
+    /// Removes HTTP/3 from Alt-Svc: a client that learns h3 would move to QUIC (UDP/443), which the interception
+    /// rules reject; with no advertisement it never tries (reference pitfall 11).
+    /// </summary>
+    private static void StripHttp3Advertisements(IHeaderDictionary headers)
+    {
+        var altSvc = headers.AltSvc;
+        if (altSvc.Count == 0) return;
+        var kept = new List<string>();
+        foreach (var value in altSvc)
+        {
+            if (value is null) continue;
+            var entries = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Where(e => !e.StartsWith("h3", StringComparison.OrdinalIgnoreCase) && !e.StartsWith("quic", StringComparison.OrdinalIgnoreCase));
+            var joined = string.Join(", ", entries);
+            if (joined.Length > 0) kept.Add(joined);
+        }
+        if (kept.Count == 0) headers.Remove("Alt-Svc");
+        else headers.AltSvc = kept.ToArray();
     }
 
     private bool IsExempt() => !_snap.ResponseExempt.IsEmpty && _snap.ResponseExempt.Matches(new Uri(_target).IdnHost);

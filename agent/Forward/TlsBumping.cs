@@ -25,4 +25,9 @@ public sealed class TlsBumping
 /// Connection feature set on a bumped CONNECT tunnel: the decrypted requests on it go to this origin, through the
 /// addresses the URL scanner checked when the tunnel was opened.
 /// </summary>
-public sealed record TunnelTarget(string Host, int Port, IReadOnlyList<System.Net.IPAddress> Addresses, string Authority);
+/// <param name="Transparent">True for an intercepted flow: <paramref name="Addresses"/> is the original destination the
+/// client dialled, which the SSRF layer judges and the proxy dials (never a fresh DNS answer).</param>
+/// <param name="Scheme">"https" for bumped TLS, "http" for plain HTTP caught on an intercepted port.</param>
+/// <param name="Sni">The server name the client sent (null when none, or when it was an IP literal).</param>
+public sealed record TunnelTarget(string Host, int Port, IReadOnlyList<System.Net.IPAddress> Addresses, string Authority,
+    bool Transparent = false, string Scheme = "https", string? Sni = null);

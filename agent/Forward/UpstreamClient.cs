@@ -19,8 +19,13 @@ public sealed class UpstreamClient : IDisposable
 
     private readonly X509Certificate2Collection _extraRoots;
 
-    public UpstreamClient(string? extraCaFile, TimeSpan connectTimeout)
+    private readonly int? _socketMark;
+
+    /// <param name="socketMark">SO_MARK set on every upstream socket (transparent interception: the rules skip marked
+    /// sockets, so the agent's own connections are never recaptured).</param>
+    public UpstreamClient(string? extraCaFile, TimeSpan connectTimeout, int? socketMark = null)
     {
+        _socketMark = socketMark;
         _extraRoots = new X509Certificate2Collection();
         if (!string.IsNullOrEmpty(extraCaFile)) _extraRoots.ImportFromPemFile(extraCaFile);
         var handler = new SocketsHttpHandler
@@ -62,7 +67,7 @@ public sealed class UpstreamClient : IDisposable
         return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
     }
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
         var addresses = context.InitialRequestMessage.Options.TryGetValue(CheckedAddresses, out var a) ? a : null;
         if (addresses is null || addresses.Count == 0)
@@ -70,8 +75,11 @@ public sealed class UpstreamClient : IDisposable
         return await DialAsync(addresses, context.DnsEndPoint.Port, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Connects to the first address that answers (in order), with no name resolution; marked when configured.</summary>
+    public Task<NetworkStream> DialAsync(IReadOnlyList<IPAddress> addresses, int port, CancellationToken ct) => DialAsync(addresses, port, _socketMark, ct);
+
     /// <summary>Connects to the first address that answers (in order), with no name resolution.</summary>
-    public static async Task<NetworkStream> DialAsync(IReadOnlyList<IPAddress> addresses, int port, CancellationToken ct)
+    public static async Task<NetworkStream> DialAsync(IReadOnlyList<IPAddress> addresses, int port, int? socketMark, CancellationToken ct)
     {
         Exception? last = null;
         foreach (var ip in addresses)
@@ -79,6 +87,7 @@ public sealed class UpstreamClient : IDisposable
             var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                if (socketMark is { } mark) Pipelock.Interceptor.Transparent.TransparentSockets.MarkUpstream(socket, mark);
                 await socket.ConnectAsync(new IPEndPoint(ip, port), ct).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }

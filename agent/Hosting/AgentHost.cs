@@ -11,6 +11,8 @@ using Pipelock.Agent.Config;
 using Pipelock.Agent.Forward;
 using Pipelock.Agent.Mcp;
 using Pipelock.Agent.Operations;
+using Pipelock.Agent.Transparent;
+using Pipelock.Interceptor.Transparent;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Pipelock.Agent.Hosting;
@@ -75,7 +77,18 @@ public static class AgentHost
         TlsBumping? tls = null;
         try
         {
-            upstream = new UpstreamClient(NullIfEmpty(cfg.TlsInterception.UpstreamCaFile), TimeSpan.FromSeconds(Math.Max(1, cfg.FetchProxy.TimeoutSeconds)));
+            int? mark = null;
+            if (cfg.Transparent.Enabled)
+            {
+                // Every upstream socket is marked so the interception rules never recapture the agent's own traffic.
+                if (!TransparentSockets.CanMark(out var markError))
+                {
+                    err.WriteLine("error: transparent interception needs CAP_NET_ADMIN (SO_MARK on upstream sockets): " + markError);
+                    return 2;
+                }
+                mark = TransparentSockets.UpstreamMark;
+            }
+            upstream = new UpstreamClient(NullIfEmpty(cfg.TlsInterception.UpstreamCaFile), TimeSpan.FromSeconds(Math.Max(1, cfg.FetchProxy.TimeoutSeconds)), mark);
             if (cfg.TlsInterception.Enabled)
             {
                 tls = tlsFactory?.Invoke(options.ConfigPath ?? "") ?? TlsSetup.Create(cfg.TlsInterception, time);
@@ -108,6 +121,17 @@ public static class AgentHost
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddHttpForwarder();
         ConnectTunnelLayer? connectLayer = null;
+        TransparentLayer? transparentLayer = null;
+        var transparent = cfg.Transparent;
+        if (transparent.Enabled)
+        {
+            // TPROXY delivers packets addressed to foreign IPs: the listener needs IP_TRANSPARENT before bind.
+            bool gateway = transparent.Mode == "gateway";
+            builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = ep =>
+                ep is IPEndPoint ip && ip.Port == transparent.ListenPort
+                    ? TransparentSockets.CreateListener(ip, gateway)
+                    : Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions.CreateDefaultBoundListenSocket(ep));
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -138,6 +162,18 @@ public static class AgentHost
                     {
                         c.Features.Set(new ListenerRole(ListenerKind.Mcp));
                         return next(c);
+                    });
+                });
+            }
+            if (transparent.Enabled)
+            {
+                k.Listen(new IPEndPoint(IPAddress.IPv6Any, transparent.ListenPort), l =>
+                {
+                    l.Protocols = HttpProtocols.Http1;
+                    l.Use(next => c =>
+                    {
+                        c.Features.Set(new ListenerRole(ListenerKind.Transparent));
+                        return transparentLayer!.OnConnectionAsync(c, next);
                     });
                 });
             }
@@ -186,6 +222,7 @@ public static class AgentHost
             Tls = tls,
         };
         connectLayer = new ConnectTunnelLayer(services);
+        transparentLayer = new TransparentLayer(services, new AutoPassthrough(time));
         using var mcp = frontsMcp ? new McpProxyHandler(services, options.McpUpstream!) : null;
         var pipeline = new ProxyPipeline(services, new ForwardRequestHandler(services), new OperationsEndpoints(services), mcp);
         app.Run(pipeline.InvokeAsync);

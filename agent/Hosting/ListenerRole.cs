@@ -8,6 +8,8 @@ public enum ListenerKind
     Api,
     /// <summary><c>metrics_listen</c>: /metrics, /health and /stats only.</summary>
     Metrics,
+    /// <summary>transparent.listen_port: flows redirected by nftables (REDIRECT or TPROXY).</summary>
+    Transparent,
 }
 
 public sealed record ListenerRole(ListenerKind Kind);

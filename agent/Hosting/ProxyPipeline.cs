@@ -42,17 +42,31 @@ public sealed class ProxyPipeline
         }
 
         var tunnel = ctx.Features.Get<TunnelTarget>();
+        if (role == ListenerKind.Transparent && tunnel is null)
+        {
+            // Every flow on the transparent listener carries its original destination; without one there is nothing to serve.
+            ctx.Abort();
+            return;
+        }
         var raw = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? ctx.Request.Path.Value ?? "/";
         if (tunnel is not null)
         {
-            // Inside a bumped tunnel the request must stay on the CONNECT host (no domain fronting through us).
-            if (!SameAuthority(ctx.Request.Host, tunnel))
+            var path = raw.StartsWith('/') ? raw : "/" + raw;
+            if (tunnel.Transparent && tunnel.Sni is null)
             {
-                await ProxyResponses.ErrorAsync(ctx, 403, $"Host '{ctx.Request.Host}' does not match the CONNECT authority '{tunnel.Authority}'").ConfigureAwait(false);
+                // Intercepted without a server name (plain HTTP, or TLS to a bare IP): the Host header names the origin
+                // for the URL layers; the proxy still dials only the original destination address.
+                var named = ctx.Request.Host.HasValue ? ctx.Request.Host.Value! : tunnel.Authority;
+                await _forward.HandleAsync(ctx, tunnel.Scheme + "://" + named + path, tunnel).ConfigureAwait(false);
                 return;
             }
-            var path = raw.StartsWith('/') ? raw : "/" + raw;
-            await _forward.HandleAsync(ctx, "https://" + tunnel.Authority + path, tunnel).ConfigureAwait(false);
+            // Inside a bumped tunnel the request must stay on the CONNECT host / the SNI (no domain fronting through us).
+            if (!SameAuthority(ctx.Request.Host, tunnel))
+            {
+                await ProxyResponses.ErrorAsync(ctx, 403, $"Host '{ctx.Request.Host}' does not match the TLS server name '{tunnel.Authority}'").ConfigureAwait(false);
+                return;
+            }
+            await _forward.HandleAsync(ctx, tunnel.Scheme + "://" + tunnel.Authority + path, tunnel).ConfigureAwait(false);
             return;
         }
         if (raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
@@ -80,7 +94,7 @@ public sealed class ProxyPipeline
     {
         if (!host.HasValue) return true;
         var h = host.Host.TrimEnd('.').Trim('[', ']');
-        int port = host.Port ?? 443;
+        int port = host.Port ?? (tunnel.Scheme == "http" ? 80 : 443);
         return string.Equals(h, tunnel.Host, StringComparison.OrdinalIgnoreCase) && port == tunnel.Port;
     }
 }

@@ -122,6 +122,7 @@ internal static class NetworkBinder
             ExcludeCidrs = s.CidrList("exclude_cidrs", d.ExcludeCidrs),
             ListenPort = s.Port("listen_port", d.ListenPort),
             FailMode = s.Enum("fail_mode", d.FailMode, "closed", "open"),
+            UnknownProtocol = s.Enum("unknown_protocol", d.UnknownProtocol, "block", "splice"),
         };
         if (result.Enabled && result.Ports.Count == 0)
             s.Context.Error(s.Node("ports") ?? s.Anchor, s.Join("ports"), "must list at least one port when transparent is enabled");
