@@ -48,6 +48,79 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>The CA certificate as PEM, for <c>SSL_CERT_FILE</c> bundles and trust-store installation.</summary>
     public string ExportCertificatePem() => Certificate.ExportCertificatePem();
 
+    /// <summary>SHA-256 of the certificate, as <c>openssl x509 -fingerprint -sha256</c> prints it. Identifies the CA
+    /// across reloads (a swap to a different fingerprint flushes every cached leaf) and for operators comparing trust stores.</summary>
+    public string Fingerprint => FingerprintOf(Certificate);
+
+    /// <summary>Colon-separated upper-case SHA-256 fingerprint of <paramref name="cert"/>.</summary>
+    public static string FingerprintOf(X509Certificate2 cert)
+    {
+        ArgumentNullException.ThrowIfNull(cert);
+        byte[] hash = cert.GetCertHash(HashAlgorithmName.SHA256);
+        return string.Join(':', hash.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>"ECDSA P-256", "RSA 2048", ...: what <c>pipelock ca show</c> prints as the key type.</summary>
+    public static string DescribeKey(X509Certificate2 cert)
+    {
+        ArgumentNullException.ThrowIfNull(cert);
+        using (ECDsa? ec = cert.GetECDsaPublicKey())
+        {
+            if (ec is not null)
+                return ec.KeySize switch { 256 => "ECDSA P-256", 384 => "ECDSA P-384", 521 => "ECDSA P-521", int n => $"ECDSA {n}-bit" };
+        }
+        using (RSA? rsa = cert.GetRSAPublicKey())
+        {
+            if (rsa is not null)
+                return $"RSA {rsa.KeySize}";
+        }
+        return cert.PublicKey.Oid.FriendlyName ?? cert.PublicKey.Oid.Value ?? "unknown";
+    }
+
+    /// <summary>
+    /// Loads only the CA certificate and checks that it is a usable, unexpired CA. For exporting and installing it,
+    /// which must work for users who may not read the key (it is 0600 and owned by the service user).
+    /// </summary>
+    /// <exception cref="CertificateAuthorityException">Missing, unreadable, not a CA, or expired.</exception>
+    public static X509Certificate2 LoadCertificate(string certPath, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(certPath);
+        certPath = HomePath.Expand(certPath);
+        if (!File.Exists(certPath))
+            throw new CertificateAuthorityException($"CA certificate {certPath} does not exist. Create a CA with 'pipelock ca init'.");
+        X509Certificate2 cert = ReadCertificate(certPath);
+        try
+        {
+            CheckIsCa(cert, certPath, time ?? TimeProvider.System);
+            return cert;
+        }
+        catch
+        {
+            cert.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes a new ECDSA P-256 CA to the option paths and loads it. Without <paramref name="overwrite"/> it refuses when
+    /// either file exists (clients trust the existing certificate); with it, both files are replaced by atomic renames,
+    /// key first. It is the explicit operator action behind <c>pipelock ca init [--force]</c>.
+    /// </summary>
+    /// <exception cref="CertificateAuthorityException">A file exists and <paramref name="overwrite"/> is false, or writing failed.</exception>
+    public static CertificateAuthority Create(CertificateAuthorityOptions o, bool overwrite, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        time ??= TimeProvider.System;
+        if (!overwrite)
+        {
+            foreach (string existing in new[] { o.CaCertPath, o.CaKeyPath }.Where(File.Exists))
+                throw new CertificateAuthorityException(
+                    $"{existing} already exists; clients may trust that CA. Replace it only on purpose (pipelock ca init --force).");
+        }
+        Create(o.CaCertPath, o.CaKeyPath, time, overwrite);
+        return Load(o.CaCertPath, o.CaKeyPath, time);
+    }
+
     /// <summary>
     /// Loads the CA from <see cref="CertificateAuthorityOptions.CaCertPath"/> and <see cref="CertificateAuthorityOptions.CaKeyPath"/>,
     /// or creates an ECDSA P-256 CA there when both are missing and <see cref="CertificateAuthorityOptions.CreateIfMissing"/> is set.
@@ -64,8 +137,8 @@ public sealed class CertificateAuthority : IDisposable
         {
             if (!o.CreateIfMissing)
                 throw new CertificateAuthorityException(
-                    $"CA certificate {certPath} and key {keyPath} do not exist. Create them with 'pipelock tls init' or allow creation.");
-            Create(certPath, keyPath, time);
+                    $"CA certificate {certPath} and key {keyPath} do not exist. Create them with 'pipelock ca init' or allow creation.");
+            Create(certPath, keyPath, time, overwrite: false);
         }
         else if (!keyExists)
         {
@@ -87,16 +160,7 @@ public sealed class CertificateAuthority : IDisposable
         CheckKeyFileMode(keyPath);
 
         // Load the certificate alone first so "not a CA" and "expired" are reported as such, not as a key problem.
-        X509Certificate2 publicCert;
-        try
-        {
-            publicCert = X509CertificateLoader.LoadCertificateFromFile(certPath);
-        }
-        catch (CryptographicException e)
-        {
-            throw new CertificateAuthorityException($"CA certificate {certPath} is not a readable PEM or DER certificate: {e.Message}", e);
-        }
-
+        X509Certificate2 publicCert = ReadCertificate(certPath);
         try
         {
             CheckIsCa(publicCert, certPath, time);
@@ -111,6 +175,22 @@ public sealed class CertificateAuthority : IDisposable
         {
             publicCert.Dispose();
             throw;
+        }
+    }
+
+    private static X509Certificate2 ReadCertificate(string certPath)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(certPath);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CertificateAuthorityException($"CA certificate {certPath} is not a readable PEM or DER certificate: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CertificateAuthorityException($"CA certificate {certPath} cannot be read: {e.Message}", e);
         }
     }
 
@@ -130,6 +210,12 @@ public sealed class CertificateAuthority : IDisposable
         {
             throw new CertificateAuthorityException(
                 $"CA key {keyPath} is not a readable unencrypted PEM private key (PKCS#8, EC or RSA) matching {certPath}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Typically a non-root user looking at the service user's 0600 key: say whose file it is, not "invalid".
+            throw new CertificateAuthorityException(
+                $"CA key {keyPath} cannot be read by this user ({e.Message}); run as root or as the service user that owns it.", e);
         }
     }
 
@@ -161,7 +247,7 @@ public sealed class CertificateAuthority : IDisposable
                 $"CA certificate {certPath} expired on {cert.NotAfter.ToUniversalTime():u}; create a new CA and redistribute it.");
     }
 
-    private static void Create(string certPath, string keyPath, TimeProvider time)
+    private static void Create(string certPath, string keyPath, TimeProvider time, bool overwrite)
     {
         DateTimeOffset now = time.GetUtcNow();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -173,29 +259,41 @@ public sealed class CertificateAuthority : IDisposable
         req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
-        // Backdated an hour so clients with a slightly slow clock accept it right away.
-        using X509Certificate2 cert = req.CreateSelfSigned(now.AddHours(-1), now.AddYears(10));
+        // Backdated like the leaves (see LeafCertificateCache.Backdate): verifiers check the anchor's validity too, so a
+        // client whose clock is behind would otherwise reject a freshly created CA and everything it signs.
+        using X509Certificate2 cert = req.CreateSelfSigned(now - LeafCertificateCache.Backdate, now.AddYears(10));
 
         CreateParentDirectory(keyPath);
         CreateParentDirectory(certPath);
         // Temp files + rename: a crash never leaves a half-written PEM. The key goes first, so a crash in between
         // leaves "key only", which LoadOrCreate reports instead of silently pairing it with a fresh certificate.
-        WriteNew(keyPath, key.ExportPkcs8PrivateKeyPem(), KeyFileMode);
-        WriteNew(certPath, cert.ExportCertificatePem(), CertFileMode);
+        WriteNew(keyPath, key.ExportPkcs8PrivateKeyPem(), KeyFileMode, overwrite);
+        WriteNew(certPath, cert.ExportCertificatePem(), CertFileMode, overwrite);
     }
 
     private static void CreateParentDirectory(string path)
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (string.IsNullOrEmpty(dir) || Directory.Exists(dir))
-            return; // An existing directory's mode is the operator's choice; only directories we create are 0700.
-        if (OperatingSystem.IsWindows())
-            Directory.CreateDirectory(dir);
-        else
-            Directory.CreateDirectory(dir, DirectoryMode);
+            return; // An existing directory's mode is the operator's choice; only the directory we create is 0700.
+        try
+        {
+            // Missing ancestors get the ordinary mode: a 0700 /var/lib/pipelock owned by root would keep the service
+            // user (who owns the CA directory after 'ca init --owner') from reaching its own files.
+            if (Path.GetDirectoryName(dir) is { Length: > 0 } parent)
+                Directory.CreateDirectory(parent);
+            if (OperatingSystem.IsWindows())
+                Directory.CreateDirectory(dir);
+            else
+                Directory.CreateDirectory(dir, DirectoryMode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CertificateAuthorityException($"Cannot create directory {dir}: {e.Message}", e);
+        }
     }
 
-    private static void WriteNew(string path, string pem, UnixFileMode mode)
+    private static void WriteNew(string path, string pem, UnixFileMode mode, bool overwrite)
     {
         string tmp = path + ".tmp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -212,7 +310,8 @@ public sealed class CertificateAuthority : IDisposable
             }
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(tmp, mode); // The umask may have narrowed the create mode; the result must be exact.
-            File.Move(tmp, path, overwrite: false);
+            // rename(2): readers (a running agent re-checking its CA files) see the old file or the new one, never half.
+            File.Move(tmp, path, overwrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -16,6 +16,21 @@ public sealed class LeafCertificateCache
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
     private const int MaxCommonNameLength = 64; // X.520 ub-common-name
 
+    /// <summary>
+    /// How far a leaf's (and a created CA's) NotBefore lies in the past: 2 days, as mitmproxy
+    /// (<c>CERT_VALIDITY_OFFSET</c>). Clock skew of hours is common (VMs after resume, containers without NTP, an RTC
+    /// kept in local time is off by up to 14 h), and a NotBefore in the past grants nothing: only NotAfter bounds misuse.
+    /// Never earlier than the CA's own NotBefore, which clients check too.
+    /// </summary>
+    public static readonly TimeSpan Backdate = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// Upper bound on a leaf's lifetime whatever cert_ttl says: 397 days, the CA/Browser Forum limit that Apple and
+    /// Chrome enforce on server certificates. A longer leaf buys nothing (leaves are re-minted in a millisecond) and
+    /// some clients reject it (mitmproxy #815).
+    /// </summary>
+    public static readonly TimeSpan MaxLeafLifetime = TimeSpan.FromDays(397);
+
     private readonly CertificateAuthority _ca;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
@@ -132,9 +147,9 @@ public sealed class LeafCertificateCache
     private (SslStreamCertificateContext Context, DateTimeOffset RefreshAt) MintCore(LeafHostName name)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        // Backdated an hour for clients with slow clocks; never outside the CA's own validity, which clients check too.
-        DateTimeOffset notBefore = Max(now.AddHours(-1), _caNotBefore);
-        DateTimeOffset notAfter = Min(now + _ttl, _caNotAfter);
+        // Backdated for clients with slow clocks (see Backdate); never outside the CA's own validity, which clients check too.
+        DateTimeOffset notBefore = Max(now - Backdate, _caNotBefore);
+        DateTimeOffset notAfter = Min(now + Min(_ttl, MaxLeafLifetime), _caNotAfter);
         if (notAfter <= now)
             throw new InvalidOperationException($"The interception CA expired on {_caNotAfter:u}; no valid leaf can be minted.");
 
@@ -207,6 +222,7 @@ public sealed class LeafCertificateCache
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>One host's cached (or in-flight) context.</summary>
     private sealed class Entry(long lastUse)

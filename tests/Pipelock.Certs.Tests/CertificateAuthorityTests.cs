@@ -25,7 +25,8 @@ public sealed class CertificateAuthorityTests
             Assert.StartsWith("CN=Pipelock Interception CA ", c.Subject, StringComparison.Ordinal);
             Assert.Equal(c.Subject, c.Issuer);
             Assert.Equal("1.2.840.10045.2.1", c.PublicKey.Oid.Value); // id-ecPublicKey
-            Assert.Equal(TestCerts.Epoch.AddHours(-1), new DateTimeOffset(c.NotBefore.ToUniversalTime()));
+            // Backdated 2 days like the leaves: trust anchors' validity is checked too, and clocks run behind.
+            Assert.Equal(TestCerts.Epoch.AddDays(-2), new DateTimeOffset(c.NotBefore.ToUniversalTime()));
             Assert.Equal(TestCerts.Epoch.AddYears(10), new DateTimeOffset(c.NotAfter.ToUniversalTime()));
 
             var bc = c.Extensions.OfType<X509BasicConstraintsExtension>().Single();
@@ -53,6 +54,102 @@ public sealed class CertificateAuthorityTests
         // Loading again (without permission to create) yields the same CA, not a new one.
         using var loaded = CertificateAuthority.LoadOrCreate(o with { CreateIfMissing = false }, time);
         Assert.Equal(thumbprint, loaded.Certificate.Thumbprint);
+    }
+
+    [Theory]
+    [InlineData("cert")]
+    [InlineData("key")]
+    [InlineData("both")]
+    public void Explicit_create_refuses_any_existing_file_unless_overwriting(string existing)
+    {
+        using var dir = new TempDir();
+        var o = TestCerts.Options(dir, create: false);
+        string first;
+        using (var ca = CertificateAuthority.Create(o, overwrite: false))
+            first = ca.Fingerprint;
+        if (existing == "cert") File.Delete(o.CaKeyPath);
+        if (existing == "key") File.Delete(o.CaCertPath);
+
+        var e = Assert.Throws<CertificateAuthorityException>(() => CertificateAuthority.Create(o, overwrite: false));
+        Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--force", e.Message, StringComparison.Ordinal);
+
+        using var replaced = CertificateAuthority.Create(o, overwrite: true);
+        Assert.NotEqual(first, replaced.Fingerprint);
+        Assert.Equal(TestCerts.Mode0600, File.GetUnixFileMode(o.CaKeyPath));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp-*"));
+        using var loaded = CertificateAuthority.LoadOrCreate(o);
+        Assert.Equal(replaced.Fingerprint, loaded.Fingerprint);
+    }
+
+    [Fact]
+    public void Fingerprint_is_the_colon_separated_sha256_of_the_der()
+    {
+        using var dir = new TempDir();
+        using var ca = CertificateAuthority.LoadOrCreate(TestCerts.Options(dir));
+        string expected = string.Join(':', SHA256.HashData(ca.Certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(expected, ca.Fingerprint);
+        Assert.Equal(32 * 3 - 1, ca.Fingerprint.Length);
+    }
+
+    public static TheoryData<string, string> KeyTypes => new() { { "p256", "ECDSA P-256" }, { "p384", "ECDSA P-384" }, { "rsa2048", "RSA 2048" } };
+
+    [Theory]
+    [MemberData(nameof(KeyTypes))]
+    public void Key_type_is_described_for_operators(string kind, string described)
+    {
+        using AsymmetricAlgorithm key = kind switch
+        {
+            "p256" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+            "p384" => ECDsa.Create(ECCurve.NamedCurves.nistP384),
+            _ => RSA.Create(2048),
+        };
+        using var dir = new TempDir();
+        var now = DateTimeOffset.UtcNow;
+        TestCerts.WriteSelfSigned(dir.File("ca.pem"), dir.File("ca-key.pem"), key, TestCerts.AddCaExtensions, now.AddDays(-1), now.AddDays(1));
+        using var cert = X509CertificateLoader.LoadCertificateFromFile(dir.File("ca.pem"));
+        Assert.Equal(described, CertificateAuthority.DescribeKey(cert));
+    }
+
+    public static TheoryData<Broken, string> CertificateOnlyRefusals => new()
+    {
+        { Broken.NeitherAndNoCreate, "does not exist" },
+        { Broken.NotACa, "not a CA" },
+        { Broken.GarbageCert, "not a readable" },
+        { Broken.Expired, "expired" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CertificateOnlyRefusals))]
+    public void Certificate_only_load_checks_the_certificate_and_never_needs_the_key(Broken broken, string says)
+    {
+        using var dir = new TempDir();
+        var o = TestCerts.Options(dir, create: false);
+        var now = DateTimeOffset.UtcNow;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        switch (broken)
+        {
+            case Broken.NotACa:
+                TestCerts.WriteSelfSigned(o.CaCertPath, o.CaKeyPath, key, null, now.AddDays(-1), now.AddDays(30));
+                break;
+            case Broken.GarbageCert:
+                File.WriteAllText(o.CaCertPath, "garbage");
+                break;
+            case Broken.Expired:
+                TestCerts.WriteSelfSigned(o.CaCertPath, o.CaKeyPath, key, TestCerts.AddCaExtensions, now.AddDays(-30), now.AddDays(-1));
+                break;
+        }
+        var e = Assert.Throws<CertificateAuthorityException>(() => CertificateAuthority.LoadCertificate(o.CaCertPath));
+        Assert.Contains(o.CaCertPath, e.Message, StringComparison.Ordinal);
+        Assert.Contains(says, e.Message, StringComparison.Ordinal);
+
+        // A good certificate loads with no key file at all (export and install run as users who cannot read it).
+        using var good = new TempDir();
+        var g = TestCerts.Options(good);
+        using (var ca = CertificateAuthority.LoadOrCreate(g)) { }
+        File.Delete(g.CaKeyPath);
+        using var cert = CertificateAuthority.LoadCertificate(g.CaCertPath);
+        Assert.False(cert.HasPrivateKey);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class LeafCertificateCacheTests : IDisposable
         Assert.Equal(16, serial.Length);
         Assert.True(new BigInteger(serial, isUnsigned: false, isBigEndian: true) > 0);
 
-        Assert.Equal(TestCerts.Epoch.AddHours(-1), new DateTimeOffset(leaf.NotBefore.ToUniversalTime()));
+        Assert.Equal(TestCerts.Epoch.AddDays(-2), new DateTimeOffset(leaf.NotBefore.ToUniversalTime()));
         Assert.Equal(TestCerts.Epoch.AddHours(24), new DateTimeOffset(leaf.NotAfter.ToUniversalTime()));
 
         var chain = TestCerts.BuildChain(leaf, _ca.Certificate, TestCerts.Epoch);
@@ -108,11 +108,34 @@ public sealed class LeafCertificateCacheTests : IDisposable
         Assert.True(TestCerts.BuildChain(leaf, _ca.Certificate, caNotAfter.AddHours(-1)).Ok);
     }
 
+    // Validity table: (days since the CA was made, cert_ttl) -> (NotBefore, NotAfter) relative to now.
+    // Backdated 2 days (mitmproxy's CERT_VALIDITY_OFFSET); lifetime min(cert_ttl, 397 days, CA expiry).
+    public static TheoryData<int, TimeSpan, TimeSpan, TimeSpan> Validity => new()
+    {
+        { 10, TimeSpan.FromHours(24), TimeSpan.FromDays(-2), TimeSpan.FromHours(24) },
+        { 10, TimeSpan.FromMinutes(30), TimeSpan.FromDays(-2), TimeSpan.FromMinutes(30) },
+        { 10, TimeSpan.FromDays(397), TimeSpan.FromDays(-2), TimeSpan.FromDays(397) },
+        { 10, TimeSpan.FromDays(3650), TimeSpan.FromDays(-2), TimeSpan.FromDays(397) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Validity))]
+    public void Leaf_is_backdated_two_days_and_lives_at_most_397_days(int daysAfterCa, TimeSpan ttl, TimeSpan notBefore, TimeSpan notAfter)
+    {
+        _time.Advance(TimeSpan.FromDays(daysAfterCa));
+        DateTimeOffset now = _time.GetUtcNow();
+        X509Certificate2 leaf = Get(NewCache(ttl: ttl), "valid.example").TargetCertificate;
+        Assert.Equal(now + notBefore, new DateTimeOffset(leaf.NotBefore.ToUniversalTime()));
+        Assert.Equal(now + notAfter, new DateTimeOffset(leaf.NotAfter.ToUniversalTime()));
+        // A client whose clock is a day and a half behind still accepts it.
+        Assert.True(TestCerts.BuildChain(leaf, _ca.Certificate, now.AddHours(-36)).Ok);
+    }
+
     [Fact]
     public void Leaf_not_before_never_precedes_the_ca()
     {
         var caNotBefore = new DateTimeOffset(_ca.Certificate.NotBefore.ToUniversalTime());
-        _time.Set(caNotBefore.AddMinutes(10)); // now - 1 h would be before the CA existed
+        _time.Set(caNotBefore.AddHours(10)); // now - 2 days would be before the CA existed
         X509Certificate2 leaf = Get(NewCache(), "early.example").TargetCertificate;
         Assert.Equal(caNotBefore, new DateTimeOffset(leaf.NotBefore.ToUniversalTime()));
     }

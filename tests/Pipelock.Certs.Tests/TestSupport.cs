@@ -32,6 +32,11 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
 
+    // Timestamps follow the manual clock too, so interval checks (CA file re-checks) move only when the test says so.
+    public override long GetTimestamp() => Interlocked.Read(ref _utcTicks);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
 
     public void Set(DateTimeOffset to) => Interlocked.Exchange(ref _utcTicks, to.UtcTicks);
