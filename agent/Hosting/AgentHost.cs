@@ -26,7 +26,7 @@ public static class AgentHost
 {
     private const int SigUsr1 = 10;
 
-    public static async Task<int> RunAsync(RunOptions options, TextWriter err, Func<string, TlsBumping?>? tlsFactory = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(RunOptions options, TextWriter err, CancellationToken cancellationToken = default)
     {
         var time = TimeProvider.System;
         PipelockConfig loaded;
@@ -75,6 +75,7 @@ public static class AgentHost
 
         UpstreamClient upstream;
         TlsBumping? tls = null;
+        Pipelock.Certs.LeafCertificateProvider? certificates = null;
         try
         {
             int? mark = null;
@@ -91,7 +92,8 @@ public static class AgentHost
             upstream = new UpstreamClient(NullIfEmpty(cfg.TlsInterception.UpstreamCaFile), TimeSpan.FromSeconds(Math.Max(1, cfg.FetchProxy.TimeoutSeconds)), mark);
             if (cfg.TlsInterception.Enabled)
             {
-                tls = tlsFactory?.Invoke(options.ConfigPath ?? "") ?? TlsSetup.Create(cfg.TlsInterception, time);
+                certificates = TlsSetup.CreateProvider(cfg.TlsInterception, time);
+                tls = TlsSetup.Bumping(certificates);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException or ArgumentException)
@@ -220,7 +222,14 @@ public static class AgentHost
             Resolver = resolver,
             StartedAt = time.GetUtcNow(),
             Tls = tls,
+            Certificates = certificates,
         };
+        if (certificates is not null)
+        {
+            certificates.Changed += c => log.Event("warn", "ca_changed", ("old_fingerprint", c.OldFingerprint), ("new_fingerprint", c.NewFingerprint), ("reason", c.Reason));
+            certificates.ReloadFailed += e => log.Event("error", "ca_reload", ("ok", false), ("error", e.Message), ("kept", "previous CA"));
+            log.Event("info", "ca", ("ca_cert", cfg.TlsInterception.CaCert), ("fingerprint", certificates.Fingerprint));
+        }
         connectLayer = new ConnectTunnelLayer(services);
         transparentLayer = new TransparentLayer(services, new AutoPassthrough(time));
         using var mcp = frontsMcp ? new McpProxyHandler(services, options.McpUpstream!) : null;

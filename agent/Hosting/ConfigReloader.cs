@@ -69,6 +69,20 @@ public sealed class ConfigReloader : IDisposable
                 return false;
             }
             _s.State.Swap(next);
+            if (_s.Certificates is not null && next.Config.TlsInterception.Enabled)
+            {
+                // A changed ca_cert/ca_key/cert_ttl/cert_cache_size swaps the CA and drops every cached leaf; bad files
+                // keep the running CA (the provider reports why through its ReloadFailed event).
+                try { _s.Certificates.Reload(Forward.TlsSetup.Options(next.Config.TlsInterception)); }
+                catch (Exception e) when (e is Pipelock.Certs.CertificateAuthorityException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+                {
+                    _s.Log.Event("error", "ca_reload", ("ok", false), ("error", e.Message), ("kept", "previous CA"));
+                }
+            }
+            else if (_s.Certificates is null && next.Config.TlsInterception.Enabled)
+            {
+                _s.Log.Event("warn", "config_reload", ("warning", "tls_interception.enabled turned on by a reload: restart the agent to start intercepting"));
+            }
             _s.KillSwitch.Set(KillSwitchSource.Config, next.Config.KillSwitch.Enabled);
             _s.Log.Update(next.Config.Logging);
             foreach (var w in result.Warnings) _s.Log.Event("warn", "config_warning", ("file", _path), ("warning", w));

@@ -23,6 +23,8 @@ public sealed class ProxyServices
     public required Scanners.Url.IHostResolver Resolver { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public TlsBumping? Tls { get; init; }
+    /// <summary>The CA and its leaf cache when TLS interception is on (reloads swap the CA and flush the leaves).</summary>
+    public Pipelock.Certs.LeafCertificateProvider? Certificates { get; init; }
 
     /// <summary>True when the kill switch denies this client (its address is not in <c>allowlist_ips</c>).</summary>
     public bool KillSwitchDenies(System.Net.IPAddress? client) => KillSwitch.IsActive && !KillSwitchExempt(client);
