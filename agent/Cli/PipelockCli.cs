@@ -25,6 +25,7 @@ public static class PipelockCli
                 VersionCommand.Create(env),
                 RunCommand.Create(env),
                 HealthcheckCommand.Create(env),
+                RulesCommand.Create(env),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
