@@ -67,7 +67,8 @@ public static class RoutePlumbing
     private static async Task<List<string>> Lines(ICommandRunner runner, string[] argv, CancellationToken cancellationToken)
     {
         var r = await runner.RunAsync(argv, null, cancellationToken).ConfigureAwait(false);
-        // 'ip route show table N' of a table that never existed prints nothing and exits 0; anything else is real.
+        // A table that never held a route does not exist for IPv4 ('FIB table does not exist', exit 2): empty.
+        if (!r.Ok && r.Stderr.Contains("FIB table does not exist", StringComparison.Ordinal)) return [];
         if (!r.Ok) throw Failure(argv, r);
         return [.. r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
