@@ -59,8 +59,8 @@ public class NetnsBehaviourTests
 
     private static readonly Lazy<string> Scripts = new(() =>
     {
-        // Readable by uid 65534, which runs the probe.
-        var dir = Directory.CreateTempSubdirectory("pl-rules-py-").FullName;
+        // One fixed directory reused by every run (same content each time), readable by uid 65534, which runs the probe.
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pl-rules-py")).FullName;
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         File.WriteAllText(Path.Combine(dir, "server.py"), Server);
         File.WriteAllText(Path.Combine(dir, "probe.py"), Probe);
