@@ -4,7 +4,7 @@ namespace Pipelock.Agent.Cli;
 
 /// <summary>
 /// The <c>pipelock</c> command line, runnable in-process (tests) or from <c>Main</c>. Verbs: check, generate config,
-/// simulate, version; run and healthcheck are reserved. Parse errors and unexpected exceptions exit 2; the stack
+/// simulate, version, run, healthcheck, ca, rules. Parse errors and unexpected exceptions exit 2; the stack
 /// trace is printed only with PIPELOCK_DEBUG=1.
 /// </summary>
 public static class PipelockCli
@@ -26,6 +26,7 @@ public static class PipelockCli
                 RunCommand.Create(env),
                 HealthcheckCommand.Create(env),
                 CaCommand.Create(env),
+                RulesCommand.Create(env),
             };
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
