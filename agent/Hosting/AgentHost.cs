@@ -12,6 +12,7 @@ using Pipelock.Agent.Forward;
 using Pipelock.Agent.Mcp;
 using Pipelock.Agent.Operations;
 using Pipelock.Agent.Transparent;
+using Pipelock.Interceptor.Rules;
 using Pipelock.Interceptor.Transparent;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -259,6 +260,24 @@ public static class AgentHost
             err.WriteLine("error: cannot listen: " + e.Message);
             return 2;
         }
+        // Transparent interception: the listener is up, so the rules can send traffic to it now.
+        TransparentRules? rules = null;
+        if (transparent.Enabled)
+        {
+            rules = new TransparentRules();
+            try
+            {
+                await rules.InstallAsync(TransparentRulesMapper.ToRuleOptions(transparent, RulesPrivileges.NonRootUid()), cancellationToken).ConfigureAwait(false);
+                log.Event("info", "transparent_rules", ("installed", true), ("mode", transparent.Mode), ("listen_port", transparent.ListenPort),
+                    ("ports", string.Join(",", transparent.Ports)), ("fail_mode", transparent.FailMode));
+            }
+            catch (TransparentRulesException e)
+            {
+                err.WriteLine("error: installing the transparent-interception rules: " + e.Message);
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                return 2;
+            }
+        }
         if (!cfg.ForwardProxy.Enabled)
             log.Event("warn", "config_warning", ("warning", "forward_proxy.enabled is false: CONNECT and absolute-form requests are refused"));
         log.Event("info", "startup", ("version", services.Version), ("listen", options.Listen.ToString()),
@@ -266,6 +285,27 @@ public static class AgentHost
             ("mode", cfg.Mode.ToString().ToLowerInvariant()), ("config", options.ConfigPath ?? "built-in default"),
             ("tls_interception", tls is not null), ("kill_switch_active", killSwitch.IsActive));
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        if (rules is not null)
+        {
+            // fail_mode open: stopping the agent gives the host its direct egress back. closed: the rules stay, so
+            // captured traffic fails instead of leaving unscanned until the agent is back.
+            if (transparent.FailMode == "open")
+            {
+                try
+                {
+                    await rules.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+                    log.Event("info", "transparent_rules", ("installed", false), ("reason", "shutdown, fail_mode open"));
+                }
+                catch (TransparentRulesException e)
+                {
+                    log.Event("error", "transparent_rules", ("installed", true), ("error", "could not remove on shutdown: " + e.Message));
+                }
+            }
+            else
+            {
+                log.Event("info", "transparent_rules", ("installed", true), ("reason", "shutdown, fail_mode closed: rules kept, captured traffic fails until the agent is back"));
+            }
+        }
         log.Event("info", "shutdown", ("version", services.Version));
         upstream.Dispose();
         return 0;

@@ -17,8 +17,8 @@ public static class TransparentSockets
     private const int Ipv6Transparent = 75;
     private const int SoMark = 36;
 
-    /// <summary>The mark on the agent's upstream sockets ("PI"); the interception rules return early for it.</summary>
-    public const int UpstreamMark = 0x5049;
+    /// <summary>The mark on the agent's upstream sockets; the interception rules return early for it.</summary>
+    public const int UpstreamMark = (int)Rules.TransparentMarks.Upstream;
 
     /// <summary>True when this process may set SO_MARK (CAP_NET_ADMIN): transparent interception needs it.</summary>
     public static bool CanMark(out string? error)
