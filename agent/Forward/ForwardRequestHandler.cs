@@ -88,7 +88,7 @@ public sealed class ForwardRequestHandler
                 long limit = body.Enabled ? body.MaxBodyBytes : long.MaxValue;
                 if (body.Enabled)
                 {
-                    (bodyBytes, bodyLength, bool tooLarge) = await ReadBodyAsync(ctx.Request, limit, ctx.RequestAborted).ConfigureAwait(false);
+                    (bodyBytes, bodyLength, bool tooLarge) = await BoundedBody.ReadAsync(ctx.Request.Body, ctx.Request.ContentLength, limit, ctx.RequestAborted).ConfigureAwait(false);
                     if (tooLarge)
                     {
                         // Fail closed: an unscanned body never leaves (Pipelock's request_body_scanning contract).
@@ -175,29 +175,4 @@ public sealed class ForwardRequestHandler
 
     private static bool RequestHasBody(HttpContext ctx) =>
         ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (ctx.Request.ContentLength > 0);
-
-    /// <summary>Reads the body into a pooled buffer; stops one byte past <paramref name="limit"/> to know it is too large.</summary>
-    private static async Task<(byte[] Buffer, int Length, bool TooLarge)> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
-    {
-        if (request.ContentLength is { } declared && declared > limit) return (ArrayPool<byte>.Shared.Rent(1), 0, true);
-        int cap = (int)Math.Min(limit + 1, int.MaxValue - 64);
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(request.ContentLength ?? 16 * 1024, 1024), cap));
-        int length = 0;
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                if (buffer.Length >= cap) { return (buffer, length, true); }
-                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap));
-                buffer.AsSpan(0, length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
-            }
-            int n = await request.Body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length - length, cap - length)), ct).ConfigureAwait(false);
-            if (n == 0) break;
-            length += n;
-            if (length > limit) return (buffer, length, true);
-        }
-        return (buffer, length, false);
-    }
 }

@@ -121,7 +121,8 @@ public sealed class ScanningTransformer : HttpTransformer
     {
         var engine = _snap.Engine;
         long limit = _snap.Config.TlsInterception.MaxResponseBytes;
-        var (buffer, length, tooLarge) = await ReadAllAsync(response, limit, ctx.RequestAborted).ConfigureAwait(false);
+        await using var upstreamBody = await response.Content.ReadAsStreamAsync(ctx.RequestAborted).ConfigureAwait(false);
+        var (buffer, length, tooLarge) = await BoundedBody.ReadAsync(upstreamBody, response.Content.Headers.ContentLength, limit, ctx.RequestAborted).ConfigureAwait(false);
         try
         {
             Verdict verdict;
@@ -179,30 +180,5 @@ public sealed class ScanningTransformer : HttpTransformer
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static async Task<(byte[] Buffer, int Length, bool TooLarge)> ReadAllAsync(HttpResponseMessage response, long limit, CancellationToken ct)
-    {
-        int cap = (int)Math.Min(limit + 1, int.MaxValue - 64);
-        long? declared = response.Content.Headers.ContentLength;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(declared ?? 16 * 1024, 1024), cap));
-        int length = 0;
-        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                if (buffer.Length >= cap) return (buffer, length, true);
-                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap));
-                buffer.AsSpan(0, length).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
-            }
-            int n = await stream.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, cap) - length), ct).ConfigureAwait(false);
-            if (n == 0) break;
-            length += n;
-            if (length > limit) return (buffer, length, true);
-        }
-        return (buffer, length, false);
     }
 }

@@ -115,7 +115,7 @@ public sealed class McpForwardTransformer : HttpTransformer
     private async Task RelayJsonAsync(HttpContext ctx, HttpResponseMessage response, int status, CancellationToken ct)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var (buffer, length, tooLarge) = await McpBody.ReadAsync(stream, response.Content.Headers.ContentLength, JsonRpcLimits.DefaultMaxBytes, ct).ConfigureAwait(false);
+        var (buffer, length, tooLarge) = await BoundedBody.ReadAsync(stream, response.Content.Headers.ContentLength, JsonRpcLimits.DefaultMaxBytes, ct).ConfigureAwait(false);
         try
         {
             if (tooLarge)

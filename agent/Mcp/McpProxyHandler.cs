@@ -136,7 +136,7 @@ public sealed class McpProxyHandler : IDisposable
         bool tooLarge;
         try
         {
-            (buffer, length, tooLarge) = await McpBody.ReadAsync(request.Body, request.ContentLength, JsonRpcLimits.DefaultMaxBytes, ctx.RequestAborted).ConfigureAwait(false);
+            (buffer, length, tooLarge) = await BoundedBody.ReadAsync(request.Body, request.ContentLength, JsonRpcLimits.DefaultMaxBytes, ctx.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
         {

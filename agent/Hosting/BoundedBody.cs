@@ -1,14 +1,17 @@
 using System.Buffers;
 
-namespace Pipelock.Agent.Mcp;
+namespace Pipelock.Agent.Hosting;
 
 /// <summary>
-/// Reads one MCP message body (request or buffered response) into a pooled buffer, stopping one byte past the
-/// limit: a message too large to scan whole is refused, never passed on unscanned. Return the buffer with
-/// <see cref="ArrayPool{T}.Shared"/> when done.
+/// Reads a body that must be scanned whole (a request body, a buffered response, an MCP message) into a pooled
+/// buffer, stopping one byte past the limit: a body too large to scan is refused, never passed on unscanned. Return
+/// the buffer with <see cref="ArrayPool{T}.Shared"/> when done (it is returned for you if reading throws).
 /// </summary>
-public static class McpBody
+public static class BoundedBody
 {
+    public static Task<(byte[] Buffer, int Length, bool TooLarge)> ReadAsync(Stream stream, long? declared, long limit, CancellationToken ct) =>
+        ReadAsync(stream, declared, (int)Math.Min(limit, Array.MaxLength - 1), ct);
+
     public static async Task<(byte[] Buffer, int Length, bool TooLarge)> ReadAsync(Stream stream, long? declared, int limit, CancellationToken ct)
     {
         if (declared is { } d && d > limit) return (ArrayPool<byte>.Shared.Rent(1), 0, true);
