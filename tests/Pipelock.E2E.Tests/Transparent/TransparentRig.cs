@@ -48,15 +48,17 @@ public sealed class TransparentRig : IAsyncDisposable
     /// <param name="untrustedUpstream">The agent's upstream_ca_file is a different CA than the one that signed the upstream.</param>
     /// <param name="scopeYaml">Replaces the default capture scope (local: the client uid; gateway: the client-side interface).</param>
     /// <param name="extraHostNames">More names mapped to the server in every namespace's hosts, but absent from its certificate.</param>
+    /// <param name="expiredUpstream">The upstream serves an expired certificate from the CA the agent trusts.</param>
     public static async Task<TransparentRig> StartAsync(string mode = "local", string extraYaml = "", bool v6Hosts = false, IReadOnlyList<string>? passthrough = null,
-        IReadOnlyList<int>? upstreamHttpsPorts = null, bool untrustedUpstream = false, string? scopeYaml = null, IReadOnlyList<string>? extraHostNames = null)
+        IReadOnlyList<int>? upstreamHttpsPorts = null, bool untrustedUpstream = false, string? scopeYaml = null, IReadOnlyList<string>? extraHostNames = null,
+        bool expiredUpstream = false)
     {
         var topology = await NetnsTopology.CreateAsync("pl");
         NetnsUpstream? upstream = null;
         TestPki? trusted = null;
         try
         {
-            upstream = await NetnsUpstream.StartAsync(topology, httpsPorts: upstreamHttpsPorts);
+            upstream = await NetnsUpstream.StartAsync(topology, httpsPorts: upstreamHttpsPorts, expiredCertificate: expiredUpstream);
             if (untrustedUpstream) trusted = TestPki.Create("Pipelock E2E Other Root");
             var dir = Path.Combine(Path.GetTempPath(), "pipelock-e2e-transparent-" + Guid.NewGuid().ToString("N")[..10]);
             Directory.CreateDirectory(dir);

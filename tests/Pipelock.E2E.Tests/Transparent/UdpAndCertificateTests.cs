@@ -95,6 +95,22 @@ public sealed class UdpAndCertificateTests
         Assert.Equal("fine", control.Body);
     }
 
+    [RootFact]
+    public async Task ExpiredUpstreamCertificate_Gets502_AndNoRequestReachesTheOrigin()
+    {
+        await using var rig = await TransparentRig.StartAsync(expiredUpstream: true);
+
+        var r = await rig.CurlAsync(rig.Upstream.HttpsUrl("upstream.test", "/text?body=never"));
+        // The same origin is otherwise fine: trusting its CA directly, only the date is wrong (curl exit 60 as well).
+        var direct = await rig.Topology.CurlAsync(rig.Topology.ProxyNs, rig.Upstream.HttpsUrl("upstream.test", "/text?body=direct"),
+            new CurlRequest { CaFile = rig.Upstream.Pki.CaPemPath, Timeout = TimeSpan.FromSeconds(15) });
+
+        Assert.Equal(502, r.HttpStatus);
+        Assert.DoesNotContain(rig.Upstream.Requests, q => q.Path == "/text");
+        Assert.Equal(60, direct.ExitCode);
+        Assert.Contains("expired", direct.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>A UDP listener in the server namespace on 443 and <see cref="ControlPort"/> (dual stack), one line per datagram.</summary>
     private static async Task<AgentProcess> StartUdpListenerAsync(TransparentRig rig)
     {
