@@ -111,16 +111,20 @@ public sealed class NetnsUpstream : IAsyncDisposable
     /// <param name="names">DNS names in the certificate (default <see cref="DefaultNames"/>); the server's addresses are always added.</param>
     /// <param name="httpPorts">Plain-HTTP ports (default 80).</param>
     /// <param name="httpsPorts">HTTPS ports (default 443).</param>
+    /// <param name="expiredCertificate">Serve a certificate whose validity ended ten minutes ago (otherwise valid).</param>
     public static async Task<NetnsUpstream> StartAsync(
         NetnsTopology topology, TestPki? pki = null, IReadOnlyList<string>? names = null,
-        IReadOnlyList<int>? httpPorts = null, IReadOnlyList<int>? httpsPorts = null)
+        IReadOnlyList<int>? httpPorts = null, IReadOnlyList<int>? httpsPorts = null, bool expiredCertificate = false)
     {
         var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pipelock-e2e-netns-upstream-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(dir);
         var up = new NetnsUpstream(topology, pki ?? TestPki.Create(), pki is null, dir, names ?? DefaultNames, httpPorts ?? [80], httpsPorts ?? [443]);
         try
         {
-            using (var cert = up.Pki.IssueServerCertificate([.. up.Names, topology.ServerV4.ToString(), topology.ServerV6.ToString()]))
+            // Expired but inside the CA's own validity (it starts an hour ago), so expiry is the only fault.
+            var now = DateTimeOffset.UtcNow;
+            (DateTimeOffset, DateTimeOffset)? validity = expiredCertificate ? (now.AddMinutes(-50), now.AddMinutes(-10)) : null;
+            using (var cert = up.Pki.IssueServerCertificate(validity, [.. up.Names, topology.ServerV4.ToString(), topology.ServerV6.ToString()]))
             {
                 await File.WriteAllTextAsync(up.CertPath, cert.ExportCertificatePem() + "\n").ConfigureAwait(false);
                 using var key = cert.GetECDsaPrivateKey() ?? throw new InvalidOperationException("server certificate without an ECDSA key");

@@ -50,10 +50,11 @@ public static class RubyClients
     /// <param name="proxy">When set, exported as <see cref="ProxyVariable"/> for this client (e.g. http://127.0.0.1:8888).</param>
     /// <param name="caFile">Exported as SSL_CERT_FILE (null: the system default store).</param>
     /// <param name="env">Further variables (e.g. NO_PROXY, or HTTPS_PROXY for Net::HTTP to show it is ignored).</param>
+    /// <param name="topology">With <paramref name="ns"/>: run inside that network namespace (as root), e.g. a transparent-mode client.</param>
     public static async Task<RubyResult> RequestAsync(
         RubyClient client, string url, string method = "GET", string? body = null,
         IDictionary<string, string>? headers = null, string? caFile = null, Uri? proxy = null,
-        IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+        IDictionary<string, string>? env = null, TimeSpan? timeout = null, NetnsTopology? topology = null, string? ns = null)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         var childEnv = new Dictionary<string, string>(env ?? new Dictionary<string, string>());
@@ -68,7 +69,9 @@ public static class RubyClients
             ["read_timeout"] = Math.Max(1, (int)limit.TotalSeconds - 5),
         });
         // -W0: Ruby's "HTTP_PROXY is discouraged"-style warnings would only clutter stderr.
-        var raw = await ProcessRunner.RunAsync("ruby", ["-W0", ScriptPath(client)], childEnv, spec, limit).ConfigureAwait(false);
+        var raw = topology is not null && ns is not null && OperatingSystem.IsLinux()
+            ? await topology.ExecAsync(ns, "ruby", ["-W0", ScriptPath(client)], childEnv, spec, limit).ConfigureAwait(false)
+            : await ProcessRunner.RunAsync("ruby", ["-W0", ScriptPath(client)], childEnv, spec, limit).ConfigureAwait(false);
         return Parse(raw);
     }
 

@@ -56,7 +56,10 @@ public sealed class TestPki : IDisposable
     /// A leaf for TLS servers (serverAuth), with each of <paramref name="namesOrAddresses"/> as a DNS or IP SAN
     /// (e.g. "upstream.test", "localhost", "127.0.0.1"); the first is also the CN. Carries its private key, ready for Kestrel.
     /// </summary>
-    public X509Certificate2 IssueServerCertificate(params string[] namesOrAddresses)
+    public X509Certificate2 IssueServerCertificate(params string[] namesOrAddresses) => IssueServerCertificate(null, namesOrAddresses);
+
+    /// <summary>As <see cref="IssueServerCertificate(string[])"/>, valid over <paramref name="validity"/> when given (e.g. already expired; must lie within the CA's).</summary>
+    public X509Certificate2 IssueServerCertificate((DateTimeOffset NotBefore, DateTimeOffset NotAfter)? validity, params string[] namesOrAddresses)
     {
         if (namesOrAddresses.Length == 0) throw new ArgumentException("at least one name", nameof(namesOrAddresses));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -76,7 +79,8 @@ public sealed class TestPki : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f; // positive
         var now = DateTimeOffset.UtcNow;
-        using var signed = req.Create(CaCertificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_caKey), now.AddHours(-1), now.AddDays(2), serial);
+        var (notBefore, notAfter) = validity ?? (now.AddHours(-1), now.AddDays(2));
+        using var signed = req.Create(CaCertificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_caKey), notBefore, notAfter, serial);
         // Round-trip through PKCS#12 so the key is a persisted-style key that SslStream accepts on every platform.
         using var withKey = signed.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);

@@ -16,12 +16,16 @@ public sealed class TransparentRig : IAsyncDisposable
     public const int ClientUid = NetnsTopology.NobodyUid;
     public const string ControlListen = "127.0.0.1:18888";
 
-    private TransparentRig(NetnsTopology topology, NetnsUpstream upstream, string dir)
+    private TransparentRig(NetnsTopology topology, NetnsUpstream upstream, string dir, TestPki? agentTrustedPki)
     {
         Topology = topology;
         Upstream = upstream;
         Dir = dir;
+        _agentTrustedPki = agentTrustedPki;
     }
+
+    /// <summary>Set when the upstream's CA is NOT the one the agent trusts: the CA the agent was given instead.</summary>
+    private readonly TestPki? _agentTrustedPki;
 
     public NetnsTopology Topology { get; }
     public NetnsUpstream Upstream { get; }
@@ -39,39 +43,51 @@ public sealed class TransparentRig : IAsyncDisposable
     public string ClientNs { get; private set; } = "";
     public int? ClientUidOrNull { get; private set; }
 
-    public static async Task<TransparentRig> StartAsync(string mode = "local", string extraYaml = "", bool v6Hosts = false, IReadOnlyList<string>? passthrough = null)
+    /// <param name="extraYaml">Appended after the scope lines: indent by two spaces to land in <c>transparent</c>.</param>
+    /// <param name="upstreamHttpsPorts">The upstream's HTTPS ports (default 443 only), e.g. a port outside transparent.ports.</param>
+    /// <param name="untrustedUpstream">The agent's upstream_ca_file is a different CA than the one that signed the upstream.</param>
+    /// <param name="scopeYaml">Replaces the default capture scope (local: the client uid; gateway: the client-side interface).</param>
+    /// <param name="extraHostNames">More names mapped to the server in every namespace's hosts, but absent from its certificate.</param>
+    /// <param name="expiredUpstream">The upstream serves an expired certificate from the CA the agent trusts.</param>
+    public static async Task<TransparentRig> StartAsync(string mode = "local", string extraYaml = "", bool v6Hosts = false, IReadOnlyList<string>? passthrough = null,
+        IReadOnlyList<int>? upstreamHttpsPorts = null, bool untrustedUpstream = false, string? scopeYaml = null, IReadOnlyList<string>? extraHostNames = null,
+        bool expiredUpstream = false)
     {
         var topology = await NetnsTopology.CreateAsync("pl");
         NetnsUpstream? upstream = null;
+        TestPki? trusted = null;
         try
         {
-            upstream = await NetnsUpstream.StartAsync(topology);
+            upstream = await NetnsUpstream.StartAsync(topology, httpsPorts: upstreamHttpsPorts, expiredCertificate: expiredUpstream);
+            if (untrustedUpstream) trusted = TestPki.Create("Pipelock E2E Other Root");
             var dir = Path.Combine(Path.GetTempPath(), "pipelock-e2e-transparent-" + Guid.NewGuid().ToString("N")[..10]);
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-            var rig = new TransparentRig(topology, upstream, dir);
-            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? []);
+            var rig = new TransparentRig(topology, upstream, dir, trusted);
+            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? [], scopeYaml, extraHostNames ?? []);
             return rig;
         }
         catch
         {
+            trusted?.Dispose();
             if (upstream is not null) await upstream.DisposeAsync();
             await topology.DisposeAsync();
             throw;
         }
     }
 
-    private async Task StartAgentAsync(string mode, string extraYaml, bool v6Hosts, IReadOnlyList<string> passthrough)
+    private async Task StartAgentAsync(string mode, string extraYaml, bool v6Hosts, IReadOnlyList<string> passthrough, string? scopeYaml, IReadOnlyList<string> extraHostNames)
     {
-        var hosts = Upstream.HostEntries(v4: !v6Hosts, v6: v6Hosts);
+        var server = (v6Hosts ? Topology.ServerV6 : Topology.ServerV4).ToString();
+        var hosts = Upstream.HostEntries(v4: !v6Hosts, v6: v6Hosts).Concat(extraHostNames.Select(n => (n, server))).ToArray();
         Topology.SetHosts(Topology.ProxyNs, hosts);
         Topology.SetHosts(Topology.ClientNs, hosts);
         bool local = mode == "local";
         ClientNs = local ? Topology.ProxyNs : Topology.ClientNs;
         ClientUidOrNull = local ? ClientUid : null;
-        var scope = local
+        var scope = scopeYaml ?? (local
             ? $"  uids: [{ClientUid}]\n"
-            : $"  interfaces: [\"{NetnsTopology.ProxyClientSideInterface}\"]\n";
+            : $"  interfaces: [\"{NetnsTopology.ProxyClientSideInterface}\"]\n");
         var yaml = $"""
             version: 1
             mode: balanced
@@ -87,7 +103,7 @@ public sealed class TransparentRig : IAsyncDisposable
               enabled: true
               ca_cert: {Dir}/ca/ca.pem
               ca_key: {Dir}/ca/ca-key.pem
-              upstream_ca_file: {Upstream.Pki.CaPemPath}
+              upstream_ca_file: {(_agentTrustedPki ?? Upstream.Pki).CaPemPath}
               passthrough_domains: [{string.Join(", ", passthrough.Select(p => "\"" + p + "\""))}]
             transparent:
               enabled: true
@@ -134,6 +150,7 @@ public sealed class TransparentRig : IAsyncDisposable
     {
         if (Agent is not null) await Agent.DisposeAsync();
         await Upstream.DisposeAsync();
+        _agentTrustedPki?.Dispose();
         await Topology.DisposeAsync();
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
     }
