@@ -98,7 +98,7 @@ public sealed class ConnectTunnelLayer
         var engine = snap.Engine;
         var requestId = _s.Log.NextRequestId();
         var client = (ctx.RemoteEndPoint as IPEndPoint)?.Address;
-        var clientIp = client?.ToString() ?? "";
+        var clientIp = ProxyServices.ClientIp(client);
         var target = (head.Port == 80 ? "http://" : "https://") + head.Authority + "/";
 
         if (_s.KillSwitchDenies(client))

@@ -38,7 +38,7 @@ public sealed class ForwardRequestHandler
         var engine = snap.Engine;
         var cfg = snap.Config;
         var requestId = _s.Log.NextRequestId();
-        var clientIp = ctx.Connection.RemoteIpAddress?.ToString() ?? "";
+        var clientIp = ProxyServices.ClientIp(ctx.Connection.RemoteIpAddress);
         var method = ctx.Request.Method;
 
         if (_s.KillSwitchDenies(ctx.Connection.RemoteIpAddress))

@@ -27,6 +27,10 @@ public sealed class ProxyServices
     public Pipelock.Certs.LeafCertificateProvider? Certificates { get; init; }
 
     /// <summary>True when the kill switch denies this client (its address is not in <c>allowlist_ips</c>).</summary>
+    /// <summary>The client address as logged: IPv4 peers of the dual-stack listeners without the ::ffff: prefix.</summary>
+    public static string ClientIp(System.Net.IPAddress? address) =>
+        address is null ? "" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+
     public bool KillSwitchDenies(System.Net.IPAddress? client) => KillSwitch.IsActive && !KillSwitchExempt(client);
 
     /// <summary>

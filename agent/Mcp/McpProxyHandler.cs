@@ -150,7 +150,7 @@ public sealed class McpProxyHandler : IDisposable
             var parsed = tooLarge || length == 0 ? null : JsonRpcMessage.Parse(buffer.AsMemory(0, length));
             msg = parsed?.Message;
             var snap = _s.State.Current;
-            var clientIp = ctx.Connection.RemoteIpAddress?.ToString() ?? "";
+            var clientIp = ProxyServices.ClientIp(ctx.Connection.RemoteIpAddress);
             var idRaw = msg is null ? parsed?.Error?.IdRaw : msg.IsNotification ? null : msg.IdRaw;
             var sessionKey = _sessions.KeyFor(request.Headers["Mcp-Session-Id"].ToString(), request.Headers.Authorization.ToString(), clientIp);
             var x = new McpExchange

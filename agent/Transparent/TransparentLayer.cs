@@ -41,7 +41,7 @@ public sealed class TransparentLayer
         var cfg = snap.Config;
         var socket = ctx.Features.Get<IConnectionSocketFeature>()?.Socket;
         var client = (ctx.RemoteEndPoint as IPEndPoint)?.Address;
-        var clientIp = client?.ToString() ?? "";
+        var clientIp = ProxyServices.ClientIp(client);
         var requestId = _s.Log.NextRequestId();
         if (socket is null) return;
 
