@@ -10,13 +10,16 @@
 # here with openssl. Everything is removed on exit, also after a failure or Ctrl-C.
 #
 # Usage: sudo bench/transparent-load.sh [seconds per phase, default 8] [concurrency, default 16] [idle connections, default 500] [note for the doc]
-# Writes docs/transparent-load.md.
+# Writes docs/transparent-load.md, or $TLOAD_OUT. $TLOAD_AGENT_ENV (e.g. "DOTNET_GCConserveMemory=7") is put in the
+# agent's environment, to compare runtime settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-8}
 concurrency=${2:-16}
 idle=${3:-500}
 note=${4:-}
+out=${TLOAD_OUT:-docs/transparent-load.md}
+agent_env=${TLOAD_AGENT_ENV:-}
 [[ $(id -u) == 0 ]] || { echo "needs root (network namespaces, nftables)" >&2; exit 1; }
 
 id=$(head -c2 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -33,7 +36,7 @@ cleanup() {
   set +e
   if [[ $rc != 0 && -f $dir/agent.log ]]; then echo "--- agent log (last 20 lines)" >&2; tail -20 "$dir/agent.log" >&2; fi
   for p in $agent_pid $upstream_pid; do kill "$p" 2>/dev/null; done
-  sleep 1
+  for _ in $(seq 50); do kill -0 $agent_pid $upstream_pid 2>/dev/null || break; sleep 0.1; done
   for ns in $cl $px $sv; do
     # A process left inside keeps the namespace alive: kill by namespace membership (only our namespaces).
     for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
@@ -116,7 +119,7 @@ transparent:
   fail_mode: open
   interfaces: ["veth-px-cl"]
 EOF
-ip netns exec "$px" "$agent_bin" run --config "$dir/pipelock.yaml" --listen 127.0.0.1:18888 > "$dir/agent.log" 2>&1 &
+env $agent_env ip netns exec "$px" "$agent_bin" run --config "$dir/pipelock.yaml" --listen 127.0.0.1:18888 > "$dir/agent.log" 2>&1 &
 agent_pid=$!
 for _ in $(seq 150); do grep -q '"event":"startup"' "$dir/agent.log" && break; kill -0 "$agent_pid" 2>/dev/null || break; sleep 0.2; done
 grep -q '"event":"startup"' "$dir/agent.log" || { tail -30 "$dir/agent.log" >&2; echo "agent did not start" >&2; exit 1; }
@@ -136,5 +139,6 @@ timeout $(( seconds * 10 + 300 )) ip netns exec "$cl" dotnet "$bench_dll" --tran
   blocked=$(grep -c '"event":"blocked"' "$dir/agent.log" || true)
   echo
   echo "Agent decisions logged as blocked during the run: $blocked (the load is benign, so this should be 0)."
-} > docs/transparent-load.md
-echo "wrote docs/transparent-load.md"
+  if [[ -n $agent_env ]]; then echo; echo "Agent environment for this run: \`$agent_env\`."; fi
+} > "$out"
+echo "wrote $out"

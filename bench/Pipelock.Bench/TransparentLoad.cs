@@ -8,6 +8,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Pipelock.Bench;
@@ -63,8 +64,10 @@ public static class TransparentLoad
         });
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine("@@ready");
-        await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(maxSeconds, 10, 7200))).ConfigureAwait(false);
-        await app.StopAsync().ConfigureAwait(false);
+        // Until SIGTERM (the host's lifetime stops the app) or the bounded lifetime runs out.
+        using var lifetime = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Clamp(maxSeconds, 10, 7200)));
+        await app.WaitForShutdownAsync(lifetime.Token).ConfigureAwait(false);
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }
 
@@ -124,7 +127,7 @@ public static class TransparentLoad
             new Scenario("POST 64 KB JSON (body DLP on)", Shape.Post64K, concurrency, null),
             new Scenario("keep-alive GET 1 KB, 1 client (latency)", Shape.Get1K, 1, null),
         };
-        var rows = new List<(Scenario S, PhaseResult D, PhaseResult T, double CpuUs)>();
+        var rows = new List<(Scenario S, PhaseResult D, PhaseResult T, double CpuUs, long HwmKb)>();
         foreach (var s in scenarios)
         {
             using var c = Client(roots, s.Shape == Shape.NewConn1K);
@@ -132,7 +135,8 @@ public static class TransparentLoad
             double cpu0 = CpuSeconds(agentPid);
             var t = await PhaseAsync(c, through, s.Shape, seconds, s.Concurrency).ConfigureAwait(false);
             double cpuUs = (CpuSeconds(agentPid) - cpu0) * 1e6 / Math.Max(1, t.Requests);
-            rows.Add((s, d, t, cpuUs));
+            // VmHWM only grows: its value after each phase shows which scenario set the peak.
+            rows.Add((s, d, t, cpuUs, StatusKb(agentPid, "VmHWM:")));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Name}: direct {d.Rps:0}/s, through {t.Rps:0}/s ({t.Rps / d.Rps:0.00})"));
         }
         long hwm = StatusKb(agentPid, "VmHWM:") * 1024;
@@ -145,14 +149,14 @@ public static class TransparentLoad
         sb.AppendLine("Direct = the same client, namespaces and veths, to an upstream port the agent's rules do not capture; through = port 443, redirected to the agent, which bumps TLS, scans and re-originates verified TLS. Ratio = through / direct requests/s, both measured in this run.");
         if (note.Length > 0) { sb.AppendLine(); sb.AppendLine(note); }
         sb.AppendLine();
-        sb.AppendLine("| scenario | direct req/s | through req/s | ratio | target | direct p50 / p90 / p99 ms | through p50 / p90 / p99 ms | added p50 ms | errors (d / t) | agent CPU µs/req |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| scenario | direct req/s | through req/s | ratio | target | direct p50 / p90 / p99 ms | through p50 / p90 / p99 ms | added p50 ms | errors (d / t) | agent CPU µs/req | agent VmHWM after, MB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         var verdicts = new List<string>();
-        foreach (var (s, d, t, cpu) in rows)
+        foreach (var (s, d, t, cpu, hwmKb) in rows)
         {
             double ratio = t.Rps / d.Rps;
             string target = s.Target is { } g ? string.Create(I, $">= {g:0.0}") : "";
-            sb.AppendLine(I, $"| {s.Name} | {d.Rps:0} | {t.Rps:0} | {ratio:0.00} | {target} | {d.P(0.5):0.00} / {d.P(0.9):0.00} / {d.P(0.99):0.00} | {t.P(0.5):0.00} / {t.P(0.9):0.00} / {t.P(0.99):0.00} | {t.P(0.5) - d.P(0.5):0.00} | {d.Errors} / {t.Errors} | {cpu:0} |");
+            sb.AppendLine(I, $"| {s.Name} | {d.Rps:0} | {t.Rps:0} | {ratio:0.00} | {target} | {d.P(0.5):0.00} / {d.P(0.9):0.00} / {d.P(0.99):0.00} | {t.P(0.5):0.00} / {t.P(0.9):0.00} / {t.P(0.99):0.00} | {t.P(0.5) - d.P(0.5):0.00} | {d.Errors} / {t.Errors} | {cpu:0} | {hwmKb / 1024.0:0} |");
             if (s.Target is { } tg) verdicts.Add(string.Create(I, $"- {s.Name}: {ratio:0.00} x direct, target >= {tg:0.0}: **{(ratio >= tg ? "met" : "missed")}**"));
             if (s.Concurrency == 1)
             {
