@@ -49,11 +49,18 @@ public static class TransparentLoad
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = 1 << 20;
-            foreach (var p in ports) k.Listen(IPAddress.Any, p, o => o.UseHttps(cert));
+            foreach (var p in ports)
+                k.Listen(IPAddress.Any, p, o =>
+                {
+                    // TCP connections per port, for /stats: shows whether the agent reuses its upstream connections.
+                    o.Use(next => ctx => { Connections.AddOrUpdate(p, 1, (_, n) => n + 1); return next(ctx); });
+                    o.UseHttps(cert);
+                });
         });
         var app = builder.Build();
         app.MapGet("/text", (HttpContext c) => Write(c, Text1K, "text/plain; charset=utf-8"));
         app.MapGet("/big", (HttpContext c) => Write(c, Text1M, "text/plain; charset=utf-8"));
+        app.MapGet("/stats", (HttpContext c) => Write(c, Encoding.ASCII.GetBytes(string.Join(',', Connections.Select(kv => $"{kv.Key}:{kv.Value}"))), "text/plain"));
         app.MapPost("/echo", async (HttpContext c) =>
         {
             long n = 0;
@@ -68,6 +75,17 @@ public static class TransparentLoad
         using var lifetime = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Clamp(maxSeconds, 10, 7200)));
         await app.WaitForShutdownAsync(lifetime.Token).ConfigureAwait(false);
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> Connections = new();
+
+    /// <summary>Connections the upstream has accepted on <paramref name="port"/> so far (its /stats, asked on the direct port).</summary>
+    private static async Task<long> UpstreamConnectionsAsync(HttpClient c, string direct, int port)
+    {
+        var text = await c.GetStringAsync(direct + "/stats").ConfigureAwait(false);
+        foreach (var part in text.Split(','))
+            if (part.Split(':') is [var k, var v] && int.Parse(k, CultureInfo.InvariantCulture) == port) return long.Parse(v, CultureInfo.InvariantCulture);
         return 0;
     }
 
@@ -127,16 +145,21 @@ public static class TransparentLoad
             new Scenario("POST 64 KB JSON (body DLP on)", Shape.Post64K, concurrency, null),
             new Scenario("keep-alive GET 1 KB, 1 client (latency)", Shape.Get1K, 1, null),
         };
-        var rows = new List<(Scenario S, PhaseResult D, PhaseResult T, double CpuUs, long HwmKb)>();
+        var rows = new List<(Scenario S, PhaseResult D, PhaseResult T, double CpuUs, long HwmKb, double DConn, double TConn)>();
+        using var stats = Client(roots, newConnections: false);
         foreach (var s in scenarios)
         {
             using var c = Client(roots, s.Shape == Shape.NewConn1K);
+            long d0 = await UpstreamConnectionsAsync(stats, direct, directPort).ConfigureAwait(false);
             var d = await PhaseAsync(c, direct, s.Shape, seconds, s.Concurrency).ConfigureAwait(false);
+            long t0 = await UpstreamConnectionsAsync(stats, direct, capturedPort).ConfigureAwait(false);
+            double dConn = (await UpstreamConnectionsAsync(stats, direct, directPort).ConfigureAwait(false) - d0) / (double)Math.Max(1, d.Requests);
             double cpu0 = CpuSeconds(agentPid);
             var t = await PhaseAsync(c, through, s.Shape, seconds, s.Concurrency).ConfigureAwait(false);
             double cpuUs = (CpuSeconds(agentPid) - cpu0) * 1e6 / Math.Max(1, t.Requests);
+            double tConn = (await UpstreamConnectionsAsync(stats, direct, capturedPort).ConfigureAwait(false) - t0) / (double)Math.Max(1, t.Requests);
             // VmHWM only grows: its value after each phase shows which scenario set the peak.
-            rows.Add((s, d, t, cpuUs, StatusKb(agentPid, "VmHWM:")));
+            rows.Add((s, d, t, cpuUs, StatusKb(agentPid, "VmHWM:"), dConn, tConn));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Name}: direct {d.Rps:0}/s, through {t.Rps:0}/s ({t.Rps / d.Rps:0.00})"));
         }
         long hwm = StatusKb(agentPid, "VmHWM:") * 1024;
@@ -149,14 +172,14 @@ public static class TransparentLoad
         sb.AppendLine("Direct = the same client, namespaces and veths, to an upstream port the agent's rules do not capture; through = port 443, redirected to the agent, which bumps TLS, scans and re-originates verified TLS. Ratio = through / direct requests/s, both measured in this run.");
         if (note.Length > 0) { sb.AppendLine(); sb.AppendLine(note); }
         sb.AppendLine();
-        sb.AppendLine("| scenario | direct req/s | through req/s | ratio | target | direct p50 / p90 / p99 ms | through p50 / p90 / p99 ms | added p50 ms | errors (d / t) | agent CPU µs/req | agent VmHWM after, MB |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| scenario | direct req/s | through req/s | ratio | target | direct p50 / p90 / p99 ms | through p50 / p90 / p99 ms | added p50 ms | errors (d / t) | agent CPU µs/req | agent VmHWM after, MB | upstream connections per request (d / t) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         var verdicts = new List<string>();
-        foreach (var (s, d, t, cpu, hwmKb) in rows)
+        foreach (var (s, d, t, cpu, hwmKb, dConn, tConn) in rows)
         {
             double ratio = t.Rps / d.Rps;
             string target = s.Target is { } g ? string.Create(I, $">= {g:0.0}") : "";
-            sb.AppendLine(I, $"| {s.Name} | {d.Rps:0} | {t.Rps:0} | {ratio:0.00} | {target} | {d.P(0.5):0.00} / {d.P(0.9):0.00} / {d.P(0.99):0.00} | {t.P(0.5):0.00} / {t.P(0.9):0.00} / {t.P(0.99):0.00} | {t.P(0.5) - d.P(0.5):0.00} | {d.Errors} / {t.Errors} | {cpu:0} | {hwmKb / 1024.0:0} |");
+            sb.AppendLine(I, $"| {s.Name} | {d.Rps:0} | {t.Rps:0} | {ratio:0.00} | {target} | {d.P(0.5):0.00} / {d.P(0.9):0.00} / {d.P(0.99):0.00} | {t.P(0.5):0.00} / {t.P(0.9):0.00} / {t.P(0.99):0.00} | {t.P(0.5) - d.P(0.5):0.00} | {d.Errors} / {t.Errors} | {cpu:0} | {hwmKb / 1024.0:0} | {dConn:0.000} / {tConn:0.000} |");
             if (s.Target is { } tg) verdicts.Add(string.Create(I, $"- {s.Name}: {ratio:0.00} x direct, target >= {tg:0.0}: **{(ratio >= tg ? "met" : "missed")}**"));
             if (s.Concurrency == 1)
             {
