@@ -8,5 +8,11 @@ if (args is ["--batch-baseline", var kind, var path]) return Pipelock.Bench.Batc
 if (args is ["--proxy-load", var agent, var seconds, var concurrency, var outFile])
     return await Pipelock.Bench.ProxyLoad.RunAsync(agent, int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture),
         int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture), outFile);
+// Transparent interception load for bench/transparent-load.sh (the script builds the namespaces; see TransparentLoad.cs).
+static int Int(string s) => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+if (args is ["--tls-upstream", var cert, var key, var ports, var maxSeconds])
+    return await Pipelock.Bench.TransparentLoad.RunUpstreamAsync(cert, key, ports.Split(',').Select(Int).ToArray(), Int(maxSeconds));
+if (args is ["--transparent-load", var host, var captured, var directPort, var bundle, var pid, var secs, var conc, var idle, var outMd, var note])
+    return await Pipelock.Bench.TransparentLoad.RunClientAsync(host, Int(captured), Int(directPort), bundle, Int(pid), Int(secs), Int(conc), Int(idle), outMd, note);
 BenchmarkSwitcher.FromAssembly(typeof(Pipelock.Bench.BenchData).Assembly).Run(args);
 return 0;
