@@ -69,18 +69,34 @@ public static class Curl
 {
     private const string StatusMarker = "@@pipelock-curl@@";
 
-    public static async Task<CurlResult> RequestAsync(string url, CurlRequest? request = null)
+    public static Task<CurlResult> RequestAsync(string url, CurlRequest? request = null) =>
+        RequestAsync(url, request, Direct, NewTempDirectory);
+
+    /// <summary>How curl is started: plainly here; through <c>ip netns exec</c> (and setpriv) by <see cref="NetnsTopology"/>.</summary>
+    internal delegate (string File, IEnumerable<string> Args) Launcher(List<string> curlArgs);
+
+    private static (string File, IEnumerable<string> Args) Direct(List<string> curlArgs) => ("curl", curlArgs);
+
+    private static string NewTempDirectory()
     {
-        request ??= new CurlRequest();
         var dir = Path.Combine(Path.GetTempPath(), "pipelock-e2e-curl-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <param name="outputDirectory">Makes the directory curl writes body and headers into (it may run as another uid).</param>
+    internal static async Task<CurlResult> RequestAsync(string url, CurlRequest? request, Launcher launch, Func<string> outputDirectory)
+    {
+        request ??= new CurlRequest();
+        var dir = outputDirectory();
         try
         {
             var bodyFile = Path.Combine(dir, "body");
             var headerFile = Path.Combine(dir, "headers");
             var args = CommonArgs(url, request);
             args.AddRange(["-o", bodyFile, "-D", headerFile, "-w", "%{http_code} %{http_connect}"]);
-            var raw = await ProcessRunner.RunAsync("curl", args, stdin: request.Body, timeout: request.Timeout + TimeSpan.FromSeconds(5))
+            var (file, argv) = launch(args);
+            var raw = await ProcessRunner.RunAsync(file, argv, stdin: request.Body, timeout: request.Timeout + TimeSpan.FromSeconds(5))
                 .ConfigureAwait(false);
             var codes = raw.Stdout.Trim().Split(' ');
             return new CurlResult(
@@ -101,12 +117,15 @@ public static class Curl
     /// curl --no-buffer with the body on stdout, each line timestamped when this process read it: shows whether a
     /// stream (SSE) reached the client incrementally. The status line curl appends at the end is not among the lines.
     /// </summary>
-    public static async Task<CurlStreamResult> StreamAsync(string url, CurlRequest? request = null)
+    public static Task<CurlStreamResult> StreamAsync(string url, CurlRequest? request = null) => StreamAsync(url, request, Direct);
+
+    internal static async Task<CurlStreamResult> StreamAsync(string url, CurlRequest? request, Launcher launch)
     {
         request ??= new CurlRequest();
         var args = CommonArgs(url, request);
         args.AddRange(["--no-buffer", "-w", "\n" + StatusMarker + " %{http_code}\n"]);
-        var (raw, lines) = await ProcessRunner.RunStreamingAsync("curl", args, stdin: request.Body, timeout: request.Timeout + TimeSpan.FromSeconds(5))
+        var (file, argv) = launch(args);
+        var (raw, lines) = await ProcessRunner.RunStreamingAsync(file, argv, stdin: request.Body, timeout: request.Timeout + TimeSpan.FromSeconds(5))
             .ConfigureAwait(false);
         var status = 0;
         var kept = new List<TimedLine>();

@@ -258,53 +258,13 @@ public sealed partial class NetnsTopology : IAsyncDisposable
 
     public static string HostsPath(string ns) => Path.Combine(EtcNetns, ns, "hosts");
 
-    /// <summary>curl in <paramref name="ns"/> (as <paramref name="uid"/> when given); same options and result as <see cref="Curl.RequestAsync"/>.</summary>
-    public async Task<CurlResult> CurlAsync(string ns, string url, CurlRequest? request = null, int? uid = null)
-    {
-        request ??= new CurlRequest();
-        var dir = WritableTempDirectory("curl");
-        try
-        {
-            var bodyFile = Path.Combine(dir, "body");
-            var headerFile = Path.Combine(dir, "headers");
-            var args = CurlArgs(url, request);
-            args.AddRange(["-o", bodyFile, "-D", headerFile, "-w", "%{http_code} %{http_connect}"]);
-            var raw = await ProcessRunner.RunAsync(IpPath, NetnsExecArgs(ns, uid, "curl", args), stdin: request.Body,
-                timeout: request.Timeout + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            var codes = raw.Stdout.Trim().Split(' ');
-            return new CurlResult(
-                raw.ExitCode,
-                codes.Length > 0 && int.TryParse(codes[0], out var s) ? s : 0,
-                codes.Length > 1 && int.TryParse(codes[1], out var c) ? c : 0,
-                File.Exists(bodyFile) ? await File.ReadAllBytesAsync(bodyFile).ConfigureAwait(false) : [],
-                File.Exists(headerFile) ? await File.ReadAllTextAsync(headerFile).ConfigureAwait(false) : "",
-                raw.Stderr);
-        }
-        finally
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-        }
-    }
+    /// <summary>curl in <paramref name="ns"/> (as <paramref name="uid"/> when given); same options and result as <see cref="Curl.RequestAsync(string, CurlRequest?)"/>.</summary>
+    public Task<CurlResult> CurlAsync(string ns, string url, CurlRequest? request = null, int? uid = null) =>
+        Curl.RequestAsync(url, request, args => (IpPath, NetnsExecArgs(ns, uid, "curl", args)), () => WritableTempDirectory("curl"));
 
-    /// <summary>curl --no-buffer in <paramref name="ns"/>, each body line timestamped when read (as <see cref="Curl.StreamAsync"/>).</summary>
-    public async Task<CurlStreamResult> CurlStreamAsync(string ns, string url, CurlRequest? request = null, int? uid = null)
-    {
-        const string marker = "@@pipelock-curl@@";
-        request ??= new CurlRequest();
-        var args = CurlArgs(url, request);
-        args.AddRange(["--no-buffer", "-w", "\n" + marker + " %{http_code}\n"]);
-        var (raw, lines) = await ProcessRunner.RunStreamingAsync(IpPath, NetnsExecArgs(ns, uid, "curl", args), stdin: request.Body,
-            timeout: request.Timeout + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        var status = 0;
-        var kept = new List<TimedLine>();
-        foreach (var l in lines)
-        {
-            if (l.Text.StartsWith(marker, StringComparison.Ordinal)) int.TryParse(l.Text.AsSpan(marker.Length).Trim(), out status);
-            else kept.Add(l);
-        }
-        if (kept.Count > 0 && kept[^1].Text.Length == 0) kept.RemoveAt(kept.Count - 1);
-        return new CurlStreamResult(raw.ExitCode, status, kept, raw.Stderr);
-    }
+    /// <summary>curl --no-buffer in <paramref name="ns"/>, each body line timestamped when read (as <see cref="Curl.StreamAsync(string, CurlRequest?)"/>).</summary>
+    public Task<CurlStreamResult> CurlStreamAsync(string ns, string url, CurlRequest? request = null, int? uid = null) =>
+        Curl.StreamAsync(url, request, args => (IpPath, NetnsExecArgs(ns, uid, "curl", args)));
 
     /// <summary>Polls (bounded) with curl from <paramref name="ns"/> until <paramref name="url"/> answers any HTTP status, e.g. an agent's listener.</summary>
     public async Task WaitForHttpAsync(string ns, string url, TimeSpan timeout, string? caFile = null)
@@ -503,21 +463,6 @@ public sealed partial class NetnsTopology : IAsyncDisposable
         Directory.CreateDirectory(dir);
         if (OperatingSystem.IsLinux()) File.SetUnixFileMode(dir, (UnixFileMode)0x1FF); // 0777; mkdir's mode is cut by the umask
         return dir;
-    }
-
-    private static List<string> CurlArgs(string url, CurlRequest r)
-    {
-        var args = new List<string> { "-sS", "--max-time", ((int)Math.Max(1, r.Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture), "-X", r.Method };
-        if (r.Proxy is not null) args.AddRange(["--proxy", r.Proxy.ToString().TrimEnd('/')]);
-        else args.AddRange(["--noproxy", "*"]);
-        if (r.CaFile is not null) args.AddRange(["--cacert", r.CaFile]);
-        foreach (var res in r.Resolve) args.AddRange(["--resolve", res]);
-        if (r.Http11) args.Add("--http1.1");
-        foreach (var (k, v) in r.Headers) args.AddRange(["-H", $"{k}: {v}"]);
-        if (r.Body is not null) args.AddRange(["--data-binary", "@-"]);
-        args.AddRange(r.ExtraArgs);
-        args.Add(url);
-        return args;
     }
 
     [LibraryImport("libc", SetLastError = true)]
