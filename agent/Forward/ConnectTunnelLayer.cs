@@ -2,13 +2,10 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Security;
-using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Pipelock.Agent.Hosting;
-using Pipelock.Interceptor.Relay;
 using Pipelock.Interceptor.Tls;
 using Pipelock.Scanners.Verdicts;
 
@@ -27,11 +24,13 @@ public sealed class ConnectTunnelLayer
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(15);
     private readonly ProxyServices _s;
     private readonly TlsBumpLayer _bump;
+    private readonly SpliceLayer _splice;
 
     public ConnectTunnelLayer(ProxyServices services)
     {
         _s = services;
         _bump = new TlsBumpLayer(services);
+        _splice = new SpliceLayer(services);
     }
 
     public async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
@@ -119,7 +118,7 @@ public sealed class ConnectTunnelLayer
         if (decision.Blocked)
         {
             _s.Log.Decision("blocked", "CONNECT", target, clientIp, requestId, decision, "request");
-            foreach (var f in decision.Verdict.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+            _s.Metrics.CountFindings(decision.Verdict);
             _s.Metrics.Tunnels.WithLabels("blocked", "").Inc();
             _s.Stats.Request(true, false, decision.Verdict.Findings[0].Scanner);
             var f0 = decision.Verdict.Findings[0];
@@ -142,7 +141,7 @@ public sealed class ConnectTunnelLayer
         await WriteRawAsync(ctx.Transport.Output, "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray()).ConfigureAwait(false);
 
         // Peek at the ClientHello (not consumed): its SNI must name the CONNECT host.
-        var hello = await PeekClientHelloAsync(ctx.Transport.Input, ctx.ConnectionClosed).ConfigureAwait(false);
+        var hello = (await ClientHelloPeek.PeekAsync(ctx.Transport.Input, HelloTimeout, ctx.ConnectionClosed).ConfigureAwait(false)).Hello;
         var sni = hello?.ServerName;
         if (cfg.ForwardProxy.SniVerification && sni is not null && !IPAddress.TryParse(head.Host, out _) && !string.Equals(sni, head.Host, StringComparison.Ordinal))
         {
@@ -169,56 +168,15 @@ public sealed class ConnectTunnelLayer
 
     private async Task SpliceAsync(ConnectionContext ctx, ConnectRequestHead head, IReadOnlyList<IPAddress> addresses, string requestId, string clientIp, string? note)
     {
-        var cfg = _s.State.Current.Config.ForwardProxy;
-        Stream upstream;
-        try
-        {
-            upstream = await _s.Upstream.DialAsync(addresses, head.Port, ctx.ConnectionClosed).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            _s.Metrics.Tunnels.WithLabels("error", "").Inc();
-            _s.Log.Event("warn", "error", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId), ("error", "dial failed"), ("detail", e.Message));
-            return;
-        }
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed, _s.KillSwitchTokenFor((ctx.RemoteEndPoint as IPEndPoint)?.Address));
-        var result = await TunnelRelay.RunAsync(new DuplexPipeStream(ctx.Transport), upstream,
-            TimeSpan.FromSeconds(cfg.IdleTimeoutSeconds), TimeSpan.FromSeconds(cfg.MaxTunnelSeconds), _s.Time, cancel.Token).ConfigureAwait(false);
-        _s.Metrics.Tunnels.WithLabels(result.End == RelayEnd.Error ? "error" : "ok", "").Inc();
-        _s.Metrics.TunnelBytes.Inc(result.ClientToUpstream + result.UpstreamToClient);
-        var end = result.End == RelayEnd.Cancelled && !_s.KillSwitch.IsActive ? RelayEnd.Closed : result.End;
-        if (end == RelayEnd.Cancelled)
-        {
-            _s.Metrics.KillSwitchDenials.WithLabels("connect", "forward").Inc();
-            _s.Log.Event("warn", "kill_switch_deny", ("transport", "connect"), ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId));
-        }
-        _s.Log.Event("info", "tunnel_close", ("target", head.Authority), ("client_ip", clientIp), ("request_id", requestId),
-            ("bytes_out", result.ClientToUpstream), ("bytes_in", result.UpstreamToClient), ("end", end == RelayEnd.Cancelled ? "kill_switch" : end.ToString().ToLowerInvariant()), ("note", note));
+        var upstream = await _splice.DialAsync(ctx, addresses, head.Port, head.Authority, clientIp, requestId).ConfigureAwait(false);
+        if (upstream is null) return;
+        await _splice.RelayAsync(ctx, upstream, TimeSpan.FromSeconds(_s.State.Current.Config.ForwardProxy.MaxTunnelSeconds),
+            head.Authority, clientIp, requestId, "connect", "forward", note).ConfigureAwait(false);
     }
 
     private async Task BumpAsync(ConnectionContext ctx, ConnectRequestHead head, IReadOnlyList<IPAddress> addresses, string serverName, string requestId, string clientIp, ConnectionDelegate next) =>
         await _bump.ServeAsync(ctx, serverName, new TunnelTarget(head.Host, head.Port, addresses, head.Authority), requestId, clientIp, next,
             TimeSpan.FromSeconds(Math.Max(1, _s.State.Current.Config.ForwardProxy.MaxTunnelSeconds))).ConfigureAwait(false);
-
-    internal static async Task<ClientHello?> PeekClientHelloAsync(PipeReader input, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(HelloTimeout);
-        try
-        {
-            while (true)
-            {
-                var r = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-                var status = ClientHello.TryParse(r.Buffer, out var hello);
-                input.AdvanceTo(r.Buffer.Start, status == ClientHelloStatus.NeedMore ? r.Buffer.End : r.Buffer.Start);
-                if (status != ClientHelloStatus.NeedMore || r.IsCompleted) return hello;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
 
     private static async Task RespondAsync(ConnectionContext ctx, int status, string reason, object body)
     {

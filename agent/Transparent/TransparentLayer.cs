@@ -1,11 +1,9 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Pipelock.Agent.Forward;
 using Pipelock.Agent.Hosting;
-using Pipelock.Interceptor.Relay;
 using Pipelock.Interceptor.Tls;
 using Pipelock.Interceptor.Transparent;
 using Pipelock.Scanners.Verdicts;
@@ -26,12 +24,14 @@ public sealed class TransparentLayer
     private static readonly TimeSpan PeekTimeout = TimeSpan.FromSeconds(5);
     private readonly ProxyServices _s;
     private readonly TlsBumpLayer _bump;
+    private readonly SpliceLayer _splice;
     private readonly AutoPassthrough _auto;
 
     public TransparentLayer(ProxyServices services, AutoPassthrough autoPassthrough)
     {
         _s = services;
         _bump = new TlsBumpLayer(services);
+        _splice = new SpliceLayer(services);
         _auto = autoPassthrough;
     }
 
@@ -60,11 +60,11 @@ public sealed class TransparentLayer
             return;
         }
 
-        var (first, isTls, hello) = await PeekAsync(ctx.Transport.Input, ctx.ConnectionClosed).ConfigureAwait(false);
+        var (first, hello) = await ClientHelloPeek.PeekAsync(ctx.Transport.Input, PeekTimeout, ctx.ConnectionClosed).ConfigureAwait(false);
         var authority = FormatAuthority(dst.Address.ToString(), dst.Port);
-        if (isTls)
+        if (hello is not null)
         {
-            var sni = hello?.ServerName;
+            var sni = hello.ServerName;
             string? name = sni is not null && !IPAddress.TryParse(sni, out _) ? sni : null;
             var host = name ?? dst.Address.ToString();
             var target = new TunnelTarget(host, dst.Port, [dst.Address], FormatAuthority(host, dst.Port), Transparent: true, Scheme: "https", Sni: name);
@@ -122,7 +122,7 @@ public sealed class TransparentLayer
         var decision = DecisionPolicy.Decide(scan.Verdict, snap.Engine.Options.Enforce);
         if (!decision.Blocked) return true;
         _s.Log.Decision("blocked", "CONNECT", url, clientIp, requestId, decision, "request");
-        foreach (var f in decision.Verdict.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+        _s.Metrics.CountFindings(decision.Verdict);
         _s.Metrics.Tunnels.WithLabels("blocked", "").Inc();
         _s.Stats.Request(true, false, decision.Verdict.Findings[0].Scanner);
         return false;
@@ -130,61 +130,19 @@ public sealed class TransparentLayer
 
     private async Task SpliceAsync(ConnectionContext ctx, IPEndPoint dst, string authority, string clientIp, string requestId, string reason)
     {
-        var fp = _s.State.Current.Config.ForwardProxy;
-        Stream upstream;
-        try
-        {
-            upstream = await _s.Upstream.DialAsync([dst.Address], dst.Port, ctx.ConnectionClosed).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            _s.Log.Event("warn", "error", ("target", authority), ("client_ip", clientIp), ("request_id", requestId), ("error", "dial failed"), ("detail", e.Message));
-            return;
-        }
+        var upstream = await _splice.DialAsync(ctx, [dst.Address], dst.Port, authority, clientIp, requestId).ConfigureAwait(false);
+        if (upstream is null) return;
         _s.Stats.Tunnel();
         _s.Metrics.ActiveTunnels.Inc();
         _s.Log.Event("info", "tunnel_open", ("target", authority), ("client_ip", clientIp), ("request_id", requestId), ("intercept", false), ("transparent", true), ("reason", reason));
         try
         {
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed, _s.KillSwitchTokenFor((ctx.RemoteEndPoint as IPEndPoint)?.Address));
-            var result = await TunnelRelay.RunAsync(new DuplexPipeStream(ctx.Transport), upstream,
-                TimeSpan.FromSeconds(fp.IdleTimeoutSeconds), TimeSpan.Zero, _s.Time, cancel.Token).ConfigureAwait(false);
-            _s.Metrics.TunnelBytes.Inc(result.ClientToUpstream + result.UpstreamToClient);
-            _s.Metrics.Tunnels.WithLabels(result.End == RelayEnd.Error ? "error" : "ok", "").Inc();
-            _s.Log.Event("info", "tunnel_close", ("target", authority), ("client_ip", clientIp), ("request_id", requestId),
-                ("bytes_out", result.ClientToUpstream), ("bytes_in", result.UpstreamToClient),
-                ("end", result.End == RelayEnd.Cancelled && _s.KillSwitch.IsActive ? "kill_switch" : result.End.ToString().ToLowerInvariant()));
+            // No maximum age: an intercepted flow is the app's own connection, not a proxy tunnel it asked for.
+            await _splice.RelayAsync(ctx, upstream, TimeSpan.Zero, authority, clientIp, requestId, "transparent", "transparent", reason).ConfigureAwait(false);
         }
         finally
         {
             _s.Metrics.ActiveTunnels.Dec();
-        }
-    }
-
-    /// <summary>Waits (bounded) for the first bytes: a full ClientHello, or enough to tell it is not TLS.</summary>
-    private static async Task<(ReadOnlySequence<byte>? First, bool IsTls, ClientHello? Hello)> PeekAsync(PipeReader input, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(PeekTimeout);
-        try
-        {
-            while (true)
-            {
-                var r = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-                var status = ClientHello.TryParse(r.Buffer, out var hello);
-                if (status == ClientHelloStatus.NeedMore && !r.IsCompleted)
-                {
-                    input.AdvanceTo(r.Buffer.Start, r.Buffer.End);
-                    continue;
-                }
-                var copy = new ReadOnlySequence<byte>(r.Buffer.Slice(0, Math.Min(r.Buffer.Length, 16)).ToArray());
-                input.AdvanceTo(r.Buffer.Start, r.Buffer.Start);
-                return (r.Buffer.IsEmpty ? null : copy, status == ClientHelloStatus.Complete, hello);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return (null, false, null);
         }
     }
 
