@@ -159,7 +159,7 @@ public sealed class ForwardRequestHandler
     private async Task BlockAsync(HttpContext ctx, Decision decision, string method, string url, string clientIp, string requestId, long started, bool tls, int status = StatusCodes.Status403Forbidden)
     {
         _s.Log.Decision("blocked", method, url, clientIp, requestId, decision, "request");
-        foreach (var f in decision.Verdict.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+        _s.Metrics.CountFindings(decision.Verdict);
         var scanner = decision.Verdict.Findings.IsEmpty ? null : decision.Verdict.Findings[0].Scanner;
         if (tls) _s.Metrics.TlsRequestBlocked.WithLabels(scanner ?? "unknown").Inc();
         RecordOutcome("blocked", started, true, false, scanner);

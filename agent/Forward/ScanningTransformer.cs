@@ -143,8 +143,7 @@ public sealed class ScanningTransformer : HttpTransformer
             }
 
             var decision = DecisionPolicy.Decide(verdict, engine.Options.Enforce);
-            if (!verdict.IsClean)
-                foreach (var f in verdict.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+            _s.Metrics.CountFindings(verdict);
             switch (decision.Outcome)
             {
                 case Outcome.Block:

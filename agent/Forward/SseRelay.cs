@@ -96,7 +96,7 @@ public sealed class SseRelay
             // In a stream the sse_streaming action governs injection findings (there is no buffered body to strip).
             var acted = Verdict.Of(r.Verdict.Findings.Select(f => f.Informational ? f : f with { Action = ScanActions.Stricter(f.Action, streamAction) }));
             var decision = DecisionPolicy.Decide(acted, enforce);
-            foreach (var f in acted.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+            _s.Metrics.CountFindings(acted);
             if (decision.Blocked || decision.Outcome == Outcome.Strip)
             {
                 Blocked = true;

@@ -65,7 +65,7 @@ public sealed class McpAudit
 
     private void Count(Verdict verdict)
     {
-        foreach (var f in verdict.Findings) _s.Metrics.ScannerHits.WithLabels(f.Scanner, "").Inc();
+        _s.Metrics.CountFindings(verdict);
     }
 
     /// <summary>Pipelock's event type for a non-blocking MCP decision, by the scanner of its first finding.</summary>

@@ -56,6 +56,12 @@ public sealed class ProxyMetrics
     public Counter ReverseProxyRequests { get; }
     public Counter ReverseProxyBlocked { get; }
 
+    /// <summary>One <c>pipelock_scanner_hits_total</c> per finding.</summary>
+    public void CountFindings(Pipelock.Scanners.Verdicts.Verdict verdict)
+    {
+        foreach (var f in verdict.Findings) ScannerHits.WithLabels(f.Scanner, "").Inc();
+    }
+
     public async Task WriteAsync(Stream destination, CancellationToken ct) =>
         await Registry.CollectAndExportAsTextAsync(destination, ct).ConfigureAwait(false);
 }
