@@ -14,7 +14,14 @@ public enum BumpFailure
     None,
     /// <summary>The client refused our certificate (TLS alert: unknown CA, bad certificate ...): a pinned client.</summary>
     CertificateRejected,
-    /// <summary>Anything else: timeout, reset, not really TLS.</summary>
+    /// <summary>
+    /// The client closed or reset the connection mid-handshake, after a valid ClientHello. A pinned client's "unknown
+    /// CA" alert is often followed by a RST (it leaves our unread records behind), and Kestrel's socket pipe then
+    /// surfaces the reset instead of the alert bytes it had already received, so this is usually a rejection whose
+    /// alert we could not read (mitmproxy's ConservativeStrategy counts any failed client handshake).
+    /// </summary>
+    ClientAbandoned,
+    /// <summary>Anything else: handshake timeout, not really TLS, our own failure.</summary>
     Other,
 }
 
@@ -54,10 +61,20 @@ public sealed class TlsBumpLayer
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ArgumentException or InvalidOperationException)
         {
-            var failure = ClientRejectedCertificate(e) ? BumpFailure.CertificateRejected : BumpFailure.Other;
-            _s.Metrics.TlsIntercept.WithLabels(failure == BumpFailure.CertificateRejected ? "client_rejected_cert" : "handshake_error").Inc();
+            var failure = Classify(e, ctx.ConnectionClosed.IsCancellationRequested);
+            _s.Metrics.TlsIntercept.WithLabels(failure switch
+            {
+                BumpFailure.CertificateRejected => "client_rejected_cert",
+                BumpFailure.ClientAbandoned => "client_abandoned_handshake",
+                _ => "handshake_error",
+            }).Inc();
             _s.Log.Event("warn", "error", ("target", target.Authority), ("client_ip", clientIp), ("request_id", requestId),
-                ("error", failure == BumpFailure.CertificateRejected ? "client rejected our certificate" : "client TLS handshake failed"), ("detail", Detail(e)));
+                ("error", failure switch
+                {
+                    BumpFailure.CertificateRejected => "client rejected our certificate",
+                    BumpFailure.ClientAbandoned => "client closed the connection during the TLS handshake",
+                    _ => "client TLS handshake failed",
+                }), ("detail", Detail(e)));
             await ssl.DisposeAsync().ConfigureAwait(false);
             return failure;
         }
@@ -81,6 +98,24 @@ public sealed class TlsBumpLayer
             await ssl.DisposeAsync().ConfigureAwait(false);
         }
         return BumpFailure.None;
+    }
+
+    /// <summary>
+    /// Why a client handshake failed. A handshake timeout is never a rejection (a slow or idle client); a reset or an
+    /// EOF is, unless it came with an alert we can name.
+    /// </summary>
+    internal static BumpFailure Classify(Exception e, bool connectionClosed)
+    {
+        if (ClientRejectedCertificate(e)) return BumpFailure.CertificateRejected;
+        if (e is OperationCanceledException) return connectionClosed ? BumpFailure.ClientAbandoned : BumpFailure.Other;
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is ConnectionResetException
+                || x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted }
+                || x.Message.Contains("unexpected EOF", StringComparison.OrdinalIgnoreCase))
+                return BumpFailure.ClientAbandoned;
+        }
+        return BumpFailure.Other;
     }
 
     /// <summary>OpenSSL's text for the alerts a verifying client sends when it does not trust our leaf.</summary>

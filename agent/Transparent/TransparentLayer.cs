@@ -82,14 +82,18 @@ public sealed class TransparentLayer
             }
             _s.Stats.Tunnel();
             var failure = await _bump.ServeAsync(ctx, name ?? dst.Address.ToString(), target, requestId, clientIp, next, maxAge: null).ConfigureAwait(false);
-            if (failure == BumpFailure.CertificateRejected)
+            if (failure is BumpFailure.CertificateRejected or BumpFailure.ClientAbandoned)
             {
                 // A pinned client (the Stripe gem pins its own bundle): splice this host for a while so the app keeps
-                // working; logged and counted, and bounded in time.
+                // working; logged and counted, and bounded in time. A handshake dropped by a reset counts too: the
+                // rejecting alert is often lost behind the reset that follows it. No new bypass: a client that wants a
+                // host spliced could send the alert just as well.
                 _auto.Add(host);
                 _s.Metrics.TlsIntercept.WithLabels("auto_passthrough_added").Inc();
                 _s.Log.Event("warn", "auto_passthrough", ("target", target.Authority), ("client_ip", clientIp), ("request_id", requestId),
-                    ("reason", "client rejected the interception certificate; host spliced for the next 30 minutes"));
+                    ("reason", (failure == BumpFailure.CertificateRejected
+                        ? "client rejected the interception certificate"
+                        : "client dropped the handshake after our certificate") + "; host spliced for the next 30 minutes"));
             }
             return;
         }

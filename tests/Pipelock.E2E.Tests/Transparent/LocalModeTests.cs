@@ -142,6 +142,38 @@ public sealed class LocalModeTests
     }
 
     [RootFact]
+    public async Task PinnedClient_ThatResetsInsteadOfAlerting_AlsoGetsAutoPassthrough()
+    {
+        await using var rig = await TransparentRig.StartAsync();
+        var url = rig.Upstream.HttpsUrl("upstream.test", "/text?body=after-reset");
+        // A client that reads our server flight and then resets the connection (SO_LINGER 0) without a readable
+        // alert: what the agent sees when a pinned client's RST overtakes its "unknown CA" alert.
+        var script = $"""
+            import socket, ssl, struct
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+            obj = ctx.wrap_bio(inc, out, server_hostname='upstream.test')
+            try:
+                obj.do_handshake()
+            except ssl.SSLWantReadError:
+                pass
+            s = socket.create_connection(('{rig.Topology.ServerV4}', 443), timeout=15)
+            s.sendall(out.read())
+            print('flight' if len(s.recv(5)) == 5 else 'nothing')
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            s.close()
+            """;
+
+        var reset = await rig.Topology.RunAsUidAsync(rig.ClientNs, TransparentRig.ClientUid, "/usr/bin/python3", ["-c", script], timeout: TimeSpan.FromSeconds(30));
+        await rig.LogLineAsync("\"event\":\"auto_passthrough\"", "dropped the handshake");
+        var pinned = await rig.CurlAsync(url, caFile: rig.Upstream.Pki.CaPemPath);
+
+        Assert.Equal("flight", reset.Stdout.Trim());
+        Assert.Equal(200, pinned.HttpStatus);
+        Assert.Equal("after-reset", pinned.Body);
+    }
+
+    [RootFact]
     public async Task PassthroughDomain_IsSplicedFromTheFirstConnection()
     {
         await using var rig = await TransparentRig.StartAsync(passthrough: ["upstream.test"]);
