@@ -43,6 +43,9 @@ public sealed record NetnsRequest(
 /// <summary>One /sse event: which response (<see cref="RequestSeq"/>), which event (1-based) and when it was written.</summary>
 public sealed record NetnsSseEvent(long RequestSeq, int Index, DateTime WrittenAtUtc);
 
+/// <summary>A request whose body ended early: <see cref="BodyLength"/> bytes arrived before the sender gave up.</summary>
+public sealed record NetnsPartialRequest(DateTime AtUtc, string Method, string Target, long BodyLength, string Error);
+
 /// <summary>A TLS handshake the upstream refused or lost (e.g. the client did not trust its certificate).</summary>
 public sealed record NetnsTlsError(DateTime AtUtc, string Client, int Port, string Error);
 
@@ -57,6 +60,7 @@ public sealed record NetnsTlsError(DateTime AtUtc, string Client, int Port, stri
 /// <item><c>GET /bytes?n=N</c>: N bytes of <see cref="PatternBytes"/>, SHA-256 in X-Body-Sha256;</item>
 /// <item><c>GET /sse?n=&amp;delayMs=&amp;at=&amp;data=</c>: n chunked events "data: event i", each flushed; event
 /// <c>at</c> carries <c>data</c> instead;</item>
+/// <item><c>GET /lines?n=&amp;at=&amp;data=</c>: n bytes of <see cref="ProseChunks"/> as text/plain, data written over it at byte at;</item>
 /// <item><c>GET /text?body=&amp;type=&amp;status=</c>: that body, content type and status.</item>
 /// </list>
 /// Every request is recorded (<see cref="Requests"/>, <see cref="WaitForRequestAsync"/>) and appended as a JSON line to
@@ -73,6 +77,7 @@ public sealed class NetnsUpstream : IAsyncDisposable
     private const string RequestPrefix = "@@request ";
     private const string SsePrefix = "@@sse ";
     private const string TlsErrorPrefix = "@@tls-error ";
+    private const string PartialPrefix = "@@partial ";
 
     private readonly bool _ownsPki;
     private AgentProcess? _process;
@@ -106,6 +111,9 @@ public sealed class NetnsUpstream : IAsyncDisposable
     public IReadOnlyList<NetnsSseEvent> SseEvents => Parsed(SsePrefix, ParseSse);
 
     public IReadOnlyList<NetnsTlsError> TlsErrors => Parsed(TlsErrorPrefix, ParseTlsError);
+
+    /// <summary>Requests whose body ended early (the sender aborted): how many body bytes arrived before that.</summary>
+    public IReadOnlyList<NetnsPartialRequest> PartialRequests => Parsed(PartialPrefix, ParsePartial);
 
     /// <param name="pki">The CA to sign with; null = a fresh one, owned (and disposed) by this upstream.</param>
     /// <param name="names">DNS names in the certificate (default <see cref="DefaultNames"/>); the server's addresses are always added.</param>
@@ -237,6 +245,60 @@ public sealed class NetnsUpstream : IAsyncDisposable
         return new NetnsSseEvent(r.GetProperty("seq").GetInt64(), r.GetProperty("index").GetInt32(), FromUnixSeconds(r.GetProperty("time").GetDouble()));
     }
 
+    private static NetnsPartialRequest ParsePartial(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var r = doc.RootElement;
+        return new NetnsPartialRequest(FromUnixSeconds(r.GetProperty("time").GetDouble()), r.GetProperty("method").GetString()!,
+            r.GetProperty("target").GetString()!, r.GetProperty("bodyLength").GetInt64(), r.GetProperty("error").GetString()!);
+    }
+
+    /// <summary>
+    /// The /lines body: numbered ASCII prose lines repeating every 10,000 lines, <paramref name="n"/> bytes, with
+    /// <paramref name="data"/> written over it at byte <paramref name="at"/> (none when negative). Same text as the server's.
+    /// </summary>
+    public static IEnumerable<ReadOnlyMemory<byte>> ProseChunks(long n, long at = -1, string? data = null)
+    {
+        var prose = Prose.Value;
+        var overlay = data is null ? [] : System.Text.Encoding.ASCII.GetBytes(data);
+        for (long pos = 0; pos < n;)
+        {
+            int start = (int)(pos % prose.Length);
+            int len = (int)Math.Min(n - pos, prose.Length - start);
+            var piece = new ReadOnlyMemory<byte>(prose, start, len);
+            if (at >= 0 && pos < at + overlay.Length && at < pos + len)
+            {
+                var copy = piece.ToArray();
+                for (long i = Math.Max(at, pos); i < Math.Min(at + overlay.Length, pos + len); i++) copy[i - pos] = overlay[i - at];
+                piece = copy;
+            }
+            yield return piece;
+            pos += len;
+        }
+    }
+
+    /// <summary>Lower-case hex SHA-256 of <see cref="ProseChunks"/>.</summary>
+    public static string ProseSha256(long n, long at = -1, string? data = null)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var c in ProseChunks(n, at, data)) h.AppendData(c.Span);
+        return Convert.ToHexStringLower(h.GetHashAndReset());
+    }
+
+    /// <summary>Writes <see cref="ProseChunks"/> to a file (an upload body for curl's --data-binary @file).</summary>
+    public static async Task WriteProseAsync(string path, long n, long at = -1, string? data = null)
+    {
+        await using var f = File.Create(path);
+        foreach (var c in ProseChunks(n, at, data)) await f.WriteAsync(c).ConfigureAwait(false);
+    }
+
+    private static readonly Lazy<byte[]> Prose = new(() =>
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < 10000; i++) sb.Append("line ").Append(i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)).Append(": the quick brown fox jumps over the lazy dog\n");
+        return System.Text.Encoding.ASCII.GetBytes(sb.ToString());
+    });
+
     private static NetnsTlsError ParseTlsError(string json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -256,6 +318,8 @@ from socketserver import TCPServer
 
 PERIOD = 251  # /bytes: byte i is i % 251 (a prime period, so it never lines up with buffer sizes)
 BLOCK = bytes(i % PERIOD for i in range(PERIOD * 261))
+# /lines: plain ASCII prose (nothing a scanner objects to), numbered lines repeating every 10,000 lines.
+PROSE = "".join("line %05d: the quick brown fox jumps over the lazy dog\n" % i for i in range(10000)).encode()
 OUT_LOCK = threading.Lock()
 SEQ = [0]
 TLS = threading.local()
@@ -308,6 +372,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def read_body(self):
         digest, length = hashlib.sha256(), 0
+        self.partial_length = 0
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             while True:
                 size = int(self.rfile.readline(1024).split(b";", 1)[0].strip() or b"0", 16)
@@ -320,6 +385,7 @@ class Handler(BaseHTTPRequestHandler):
                     if not piece:
                         raise ConnectionError("body ended early")
                     digest.update(piece); length += len(piece); size -= len(piece)
+                    self.partial_length = length
                 self.rfile.readline(16)
         else:
             left = int(self.headers.get("Content-Length") or 0)
@@ -328,10 +394,18 @@ class Handler(BaseHTTPRequestHandler):
                 if not piece:
                     raise ConnectionError("body ended early")
                 digest.update(piece); length += len(piece); left -= len(piece)
+                self.partial_length = length
         return length, digest.hexdigest()
 
     def route(self):
-        length, sha = self.read_body()
+        try:
+            length, sha = self.read_body()
+        except OSError as e:
+            # The sender gave up mid-body (e.g. the agent aborted a streamed upload): record how much arrived.
+            emit("partial", {"time": time.time(), "method": self.command, "target": self.path,
+                             "bodyLength": self.partial_length, "error": repr(e)})
+            self.close_connection = True
+            return
         local = self.connection.getsockname()
         tls = self.server.tls is not None
         rec = {
@@ -354,6 +428,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, "application/json", json.dumps(rec).encode())
         elif path == "/bytes":
             self.bytes(int(q.get("n", "1024")))
+        elif path == "/lines":
+            self.lines(int(q.get("n", "1024")), int(q.get("at", "-1")), q.get("data", "").encode())
         elif path == "/text":
             self.send(int(q.get("status", "200")), q.get("type", "text/plain; charset=utf-8"), q.get("body", "").encode())
         elif path == "/sse":
@@ -381,6 +457,24 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         for piece in pattern(n):
             self.wfile.write(piece)
+
+    def lines(self, n, at, data):
+        # n bytes of PROSE (repeated), with data written over it at byte offset at (if at >= 0).
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        pos = 0
+        while pos < n:
+            start = pos % len(PROSE)
+            piece = PROSE[start:start + min(n - pos, len(PROSE) - start)]
+            if at >= 0 and pos < at + len(data) and at < pos + len(piece):
+                b = bytearray(piece)
+                for i in range(max(at, pos), min(at + len(data), pos + len(piece))):
+                    b[i - pos] = data[i - at]
+                piece = bytes(b)
+            self.wfile.write(piece)
+            pos += len(piece)
 
     def sse(self, seq, n, delay_ms, at, data):
         # Chunked, one chunk per event, each written straight to the socket (wfile is unbuffered).

@@ -51,7 +51,7 @@ public sealed class TransparentRig : IAsyncDisposable
     /// <param name="expiredUpstream">The upstream serves an expired certificate from the CA the agent trusts.</param>
     public static async Task<TransparentRig> StartAsync(string mode = "local", string extraYaml = "", bool v6Hosts = false, IReadOnlyList<string>? passthrough = null,
         IReadOnlyList<int>? upstreamHttpsPorts = null, bool untrustedUpstream = false, string? scopeYaml = null, IReadOnlyList<string>? extraHostNames = null,
-        bool expiredUpstream = false)
+        bool expiredUpstream = false, string? bodyOversize = null)
     {
         var topology = await NetnsTopology.CreateAsync("pl");
         NetnsUpstream? upstream = null;
@@ -64,7 +64,7 @@ public sealed class TransparentRig : IAsyncDisposable
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
             var rig = new TransparentRig(topology, upstream, dir, trusted);
-            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? [], scopeYaml, extraHostNames ?? []);
+            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? [], scopeYaml, extraHostNames ?? [], bodyOversize);
             return rig;
         }
         catch
@@ -76,7 +76,8 @@ public sealed class TransparentRig : IAsyncDisposable
         }
     }
 
-    private async Task StartAgentAsync(string mode, string extraYaml, bool v6Hosts, IReadOnlyList<string> passthrough, string? scopeYaml, IReadOnlyList<string> extraHostNames)
+    private async Task StartAgentAsync(string mode, string extraYaml, bool v6Hosts, IReadOnlyList<string> passthrough, string? scopeYaml, IReadOnlyList<string> extraHostNames,
+        string? bodyOversize)
     {
         var server = (v6Hosts ? Topology.ServerV6 : Topology.ServerV4).ToString();
         var hosts = Upstream.HostEntries(v4: !v6Hosts, v6: v6Hosts).Concat(extraHostNames.Select(n => (n, server))).ToArray();
@@ -88,6 +89,8 @@ public sealed class TransparentRig : IAsyncDisposable
         var scope = scopeYaml ?? (local
             ? $"  uids: [{ClientUid}]\n"
             : $"  interfaces: [\"{NetnsTopology.ProxyClientSideInterface}\"]\n");
+        // Only when asked for, so every other test runs on the keys' defaults.
+        var oversize = bodyOversize is null ? "" : $"\n  oversize: {bodyOversize}";
         var yaml = $"""
             version: 1
             mode: balanced
@@ -95,10 +98,10 @@ public sealed class TransparentRig : IAsyncDisposable
               ip_allowlist: ["10.0.0.0/8", "fd00::/8"]
             response_scanning:
               enabled: true
-              action: block
+              action: block{oversize}
             request_body_scanning:
               enabled: true
-              action: block
+              action: block{oversize}
             tls_interception:
               enabled: true
               ca_cert: {Dir}/ca/ca.pem
@@ -122,15 +125,16 @@ public sealed class TransparentRig : IAsyncDisposable
     }
 
     /// <summary>curl from the client side with no proxy; trusts the agent's CA unless <paramref name="caFile"/> says otherwise.</summary>
-    public Task<CurlResult> CurlAsync(string url, string? body = null, string? caFile = null, IDictionary<string, string>? headers = null, IReadOnlyList<string>? extra = null) =>
+    public Task<CurlResult> CurlAsync(string url, string? body = null, string? caFile = null, IDictionary<string, string>? headers = null, IReadOnlyList<string>? extra = null,
+        string? method = null, TimeSpan? timeout = null) =>
         Topology.CurlAsync(ClientNs, url, new CurlRequest
         {
-            Method = body is null ? "GET" : "POST",
+            Method = method ?? (body is null ? "GET" : "POST"),
             Body = body,
             CaFile = caFile ?? AgentCaPath,
             Headers = headers ?? new Dictionary<string, string>(),
             ExtraArgs = extra ?? [],
-            Timeout = TimeSpan.FromSeconds(20),
+            Timeout = timeout ?? TimeSpan.FromSeconds(20),
         }, ClientUidOrNull);
 
     /// <summary>Ruby Net::HTTP (no proxy variables) from the client side, trusting the bundle via SSL_CERT_FILE.</summary>
