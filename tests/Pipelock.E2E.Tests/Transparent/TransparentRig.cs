@@ -51,7 +51,7 @@ public sealed class TransparentRig : IAsyncDisposable
     /// <param name="expiredUpstream">The upstream serves an expired certificate from the CA the agent trusts.</param>
     public static async Task<TransparentRig> StartAsync(string mode = "local", string extraYaml = "", bool v6Hosts = false, IReadOnlyList<string>? passthrough = null,
         IReadOnlyList<int>? upstreamHttpsPorts = null, bool untrustedUpstream = false, string? scopeYaml = null, IReadOnlyList<string>? extraHostNames = null,
-        bool expiredUpstream = false, string? bodyOversize = null)
+        bool expiredUpstream = false, string? bodyOversize = null, bool withoutNft = false)
     {
         var topology = await NetnsTopology.CreateAsync("pl");
         NetnsUpstream? upstream = null;
@@ -64,7 +64,7 @@ public sealed class TransparentRig : IAsyncDisposable
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
             var rig = new TransparentRig(topology, upstream, dir, trusted);
-            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? [], scopeYaml, extraHostNames ?? [], bodyOversize);
+            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? [], scopeYaml, extraHostNames ?? [], bodyOversize, withoutNft);
             return rig;
         }
         catch
@@ -77,7 +77,7 @@ public sealed class TransparentRig : IAsyncDisposable
     }
 
     private async Task StartAgentAsync(string mode, string extraYaml, bool v6Hosts, IReadOnlyList<string> passthrough, string? scopeYaml, IReadOnlyList<string> extraHostNames,
-        string? bodyOversize)
+        string? bodyOversize, bool withoutNft)
     {
         var server = (v6Hosts ? Topology.ServerV6 : Topology.ServerV4).ToString();
         var hosts = Upstream.HostEntries(v4: !v6Hosts, v6: v6Hosts).Concat(extraHostNames.Select(n => (n, server))).ToArray();
@@ -115,13 +115,31 @@ public sealed class TransparentRig : IAsyncDisposable
             {scope}{extraYaml}
             """;
         await File.WriteAllTextAsync(ConfigPath, yaml);
-        Agent = await Topology.StartInAsync(Topology.ProxyNs, RepoPaths.AgentBinary, ["run", "--config", ConfigPath, "--listen", ControlListen]);
+        Agent = await Topology.StartInAsync(Topology.ProxyNs, RepoPaths.AgentBinary, ["run", "--config", ConfigPath, "--listen", ControlListen],
+            withoutNft ? new Dictionary<string, string> { ["PATH"] = PathWithoutNft() } : null);
         await Topology.WaitForHttpAsync(Topology.ProxyNs, $"http://{ControlListen}/health", TimeSpan.FromSeconds(45));
         await Agent.WaitForLineAsync(l => l.Contains("\"event\":\"startup\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         File.Copy(Path.Combine(Dir, "ca", "ca.pem"), AgentCaPath, overwrite: true);
         File.SetUnixFileMode(AgentCaPath, (UnixFileMode)0b110_100_100);
         TestPki.WriteBundle(ClientBundlePath, [AgentCaPath], includeSystem: true);
         File.SetUnixFileMode(ClientBundlePath, (UnixFileMode)0b110_100_100);
+    }
+
+    /// <summary>
+    /// A PATH on which the agent finds iptables, ip6tables and ip but no nft, as on a host without nftables: the
+    /// agent then falls back to its iptables backend (the same kernel either way; only the tool differs).
+    /// </summary>
+    public string PathWithoutNft()
+    {
+        var bin = Path.Combine(Dir, "bin-without-nft");
+        Directory.CreateDirectory(bin);
+        foreach (var tool in new[] { "iptables", "ip6tables", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save", "ip" })
+        {
+            var link = Path.Combine(bin, tool);
+            // Symlinks keep argv[0], which the xtables multi-call binary dispatches on.
+            if (!File.Exists(link)) File.CreateSymbolicLink(link, Path.Combine("/usr/sbin", tool));
+        }
+        return bin + ":/usr/bin:/bin";
     }
 
     /// <summary>curl from the client side with no proxy; trusts the agent's CA unless <paramref name="caFile"/> says otherwise.</summary>
