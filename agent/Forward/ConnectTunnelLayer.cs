@@ -117,10 +117,7 @@ public sealed class ConnectTunnelLayer
         var decision = DecisionPolicy.Decide(url.Verdict, engine.Options.Enforce);
         if (decision.Blocked)
         {
-            _s.Log.Decision("blocked", "CONNECT", target, clientIp, requestId, decision, "request");
-            _s.Metrics.CountFindings(decision.Verdict);
-            _s.Metrics.Tunnels.WithLabels("blocked", "").Inc();
-            _s.Stats.Request(true, false, decision.Verdict.Findings[0].Scanner);
+            _s.RecordBlockedTunnel(target, clientIp, requestId, decision);
             var f0 = decision.Verdict.Findings[0];
             await RespondAsync(ctx, 403, "Forbidden", new { error = "blocked by pipelock", scanner = f0.Scanner, reason = f0.Rule, request_id = requestId }).ConfigureAwait(false);
             return;

@@ -84,8 +84,7 @@ public sealed class TlsBumpLayer
         var original = ctx.Transport;
         ctx.Features.Set(target);
         ctx.Transport = new StreamDuplexPipe(ssl);
-        using var killed = _s.KillSwitchTokenFor((ctx.RemoteEndPoint as IPEndPoint)?.Address)
-            .Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("kill switch active")), ctx);
+        using var killed = _s.AbortOnKillSwitch(ctx);
         using var age = maxAge is { } m ? new CancellationTokenSource(m) : null;
         using var expired = age?.Token.Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("maximum connection age")), ctx);
         try

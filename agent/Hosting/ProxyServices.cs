@@ -40,6 +40,23 @@ public sealed class ProxyServices
     public CancellationToken KillSwitchTokenFor(System.Net.IPAddress? client) =>
         KillSwitchExempt(client) ? CancellationToken.None : KillSwitch.Tripped;
 
+    /// <summary>
+    /// Aborts a whole connection (requests in flight included) when the kill switch trips, unless its client is exempt.
+    /// Dispose the registration when the connection's work ends.
+    /// </summary>
+    public CancellationTokenRegistration AbortOnKillSwitch(Microsoft.AspNetCore.Connections.ConnectionContext connection) =>
+        KillSwitchTokenFor((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address).Register(static c =>
+            ((Microsoft.AspNetCore.Connections.ConnectionContext)c!).Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("kill switch active")), connection);
+
+    /// <summary>Logs, counts and tallies a tunnel (CONNECT or transparent flow) refused by the URL layers.</summary>
+    public void RecordBlockedTunnel(string url, string clientIp, string requestId, Pipelock.Scanners.Verdicts.Decision decision)
+    {
+        Log.Decision("blocked", "CONNECT", url, clientIp, requestId, decision, "request");
+        Metrics.CountFindings(decision.Verdict);
+        Metrics.Tunnels.WithLabels("blocked", "").Inc();
+        Stats.Request(true, false, decision.Verdict.Findings[0].Scanner);
+    }
+
     /// <summary>True when <paramref name="client"/> is on <c>kill_switch.allowlist_ips</c>.</summary>
     public bool KillSwitchExempt(System.Net.IPAddress? client)
     {

@@ -101,7 +101,7 @@ public sealed class TransparentLayer
         {
             if (!await AllowedAsync(snap, "http://" + authority + "/", dst, clientIp, requestId, ctx.ConnectionClosed).ConfigureAwait(false)) return;
             ctx.Features.Set(new TunnelTarget(dst.Address.ToString(), dst.Port, [dst.Address], authority, Transparent: true, Scheme: "http"));
-            using var killed = _s.KillSwitchTokenFor(client).Register(static c => ((ConnectionContext)c!).Abort(new ConnectionAbortedException("kill switch active")), ctx);
+            using var killed = _s.AbortOnKillSwitch(ctx);
             await next(ctx).ConfigureAwait(false);
             return;
         }
@@ -125,10 +125,7 @@ public sealed class TransparentLayer
         var scan = await snap.Engine.Url.ScanAsync(url, [dst.Address], ct).ConfigureAwait(false);
         var decision = DecisionPolicy.Decide(scan.Verdict, snap.Engine.Options.Enforce);
         if (!decision.Blocked) return true;
-        _s.Log.Decision("blocked", "CONNECT", url, clientIp, requestId, decision, "request");
-        _s.Metrics.CountFindings(decision.Verdict);
-        _s.Metrics.Tunnels.WithLabels("blocked", "").Inc();
-        _s.Stats.Request(true, false, decision.Verdict.Findings[0].Scanner);
+        _s.RecordBlockedTunnel(url, clientIp, requestId, decision);
         return false;
     }
 
