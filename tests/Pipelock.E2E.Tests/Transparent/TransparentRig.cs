@@ -51,7 +51,7 @@ public sealed class TransparentRig : IAsyncDisposable
     /// <param name="expiredUpstream">The upstream serves an expired certificate from the CA the agent trusts.</param>
     public static async Task<TransparentRig> StartAsync(string mode = "local", string extraYaml = "", bool v6Hosts = false, IReadOnlyList<string>? passthrough = null,
         IReadOnlyList<int>? upstreamHttpsPorts = null, bool untrustedUpstream = false, string? scopeYaml = null, IReadOnlyList<string>? extraHostNames = null,
-        bool expiredUpstream = false, string? bodyOversize = null, bool withoutNft = false)
+        bool expiredUpstream = false, string? bodyOversize = null, bool withoutNft = false, string responseAction = "block")
     {
         var topology = await NetnsTopology.CreateAsync("pl");
         NetnsUpstream? upstream = null;
@@ -64,7 +64,7 @@ public sealed class TransparentRig : IAsyncDisposable
             Directory.CreateDirectory(dir);
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
             var rig = new TransparentRig(topology, upstream, dir, trusted);
-            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? [], scopeYaml, extraHostNames ?? [], bodyOversize, withoutNft);
+            await rig.StartAgentAsync(mode, extraYaml, v6Hosts, passthrough ?? [], scopeYaml, extraHostNames ?? [], bodyOversize, withoutNft, responseAction);
             return rig;
         }
         catch
@@ -77,7 +77,7 @@ public sealed class TransparentRig : IAsyncDisposable
     }
 
     private async Task StartAgentAsync(string mode, string extraYaml, bool v6Hosts, IReadOnlyList<string> passthrough, string? scopeYaml, IReadOnlyList<string> extraHostNames,
-        string? bodyOversize, bool withoutNft)
+        string? bodyOversize, bool withoutNft, string responseAction)
     {
         var server = (v6Hosts ? Topology.ServerV6 : Topology.ServerV4).ToString();
         var hosts = Upstream.HostEntries(v4: !v6Hosts, v6: v6Hosts).Concat(extraHostNames.Select(n => (n, server))).ToArray();
@@ -98,7 +98,7 @@ public sealed class TransparentRig : IAsyncDisposable
               ip_allowlist: ["10.0.0.0/8", "fd00::/8"]
             response_scanning:
               enabled: true
-              action: block{oversize}
+              action: {responseAction}{oversize}
             request_body_scanning:
               enabled: true
               action: block{oversize}
@@ -141,6 +141,10 @@ public sealed class TransparentRig : IAsyncDisposable
         }
         return bin + ":/usr/bin:/bin";
     }
+
+    /// <summary>curl --no-buffer from the client side (each body line timestamped when read); trusts the agent's CA.</summary>
+    public Task<CurlStreamResult> CurlStreamAsync(string url) =>
+        Topology.CurlStreamAsync(ClientNs, url, new CurlRequest { CaFile = AgentCaPath, Timeout = TimeSpan.FromSeconds(30) }, ClientUidOrNull);
 
     /// <summary>curl from the client side with no proxy; trusts the agent's CA unless <paramref name="caFile"/> says otherwise.</summary>
     public Task<CurlResult> CurlAsync(string url, string? body = null, string? caFile = null, IDictionary<string, string>? headers = null, IReadOnlyList<string>? extra = null,
