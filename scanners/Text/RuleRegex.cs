@@ -86,6 +86,17 @@ public sealed class RuleRegex
         return Linear().Match(input);
     }
 
+    /// <summary>Regex.Replace with a replacement pattern (<c>$1</c>); pure, so a timed-out attempt is simply redone.</summary>
+    public string Replace(string input, string replacement)
+    {
+        if (Backtracking(input.Length) is { } bt)
+        {
+            try { return bt.Replace(input, replacement); }
+            catch (RegexMatchTimeoutException) { }
+        }
+        return Linear().Replace(input, replacement);
+    }
+
     private Regex? Backtracking(int chars)
     {
         var bt = Volatile.Read(ref _backtracking);
