@@ -32,7 +32,7 @@ public static partial class ShellDeobfuscator
         public bool Saturated;
     }
 
-    private static readonly Regex CmdSubstitution = Re2Regex.Compile(
+    private static readonly RuleRegex CmdSubstitution = RuleRegex.BuiltIn(
         @"(?:\$\(|`)\s*(?:echo|printf)\s+(?:-[neE]{1,3}\s+)*(?:['""]?%[^\s'""]*['""]?\s+)*(?:'([^'`]*)'|""([^""$`]*)""|([\w./,:=+~-]+))\s*(?:\)|`)");
     private static readonly RuleRegex BackslashWord = RuleRegex.BuiltIn(@"\\(\w)");
     private static readonly RuleRegex Positional = RuleRegex.BuiltIn(@"\$\{!?[@*][^}]{0,64}\}|\$[@*]");

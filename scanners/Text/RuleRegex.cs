@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Pipelock.Scanners.Text;
@@ -95,6 +97,48 @@ public sealed class RuleRegex
             catch (RegexMatchTimeoutException) { }
         }
         return Linear().Replace(input, replacement);
+    }
+
+    /// <summary>
+    /// Regex.Replace with an evaluator, at most <paramref name="count"/> replacements. The matches are collected before
+    /// the evaluator sees any, so an attempt that times out leaves no trace in the caller's counters and budgets.
+    /// </summary>
+    public string Replace(string input, MatchEvaluator evaluator, int count)
+    {
+        var matches = Matches(input, count);
+        if (matches.Count == 0) return input;
+        var sb = new StringBuilder(input.Length);
+        int prev = 0;
+        foreach (var m in matches)
+        {
+            sb.Append(input, prev, m.Index - prev).Append(evaluator(m));
+            prev = m.Index + m.Length;
+        }
+        return sb.Append(input, prev, input.Length - prev).ToString();
+    }
+
+    /// <summary>The first <paramref name="max"/> successive matches, as Match/NextMatch would give them.</summary>
+    public List<Match> Matches(string input, int max)
+    {
+        if (Backtracking(input.Length) is { } bt)
+        {
+            try { return Collect(bt, input, max, timed: true); }
+            catch (RegexMatchTimeoutException) { }
+        }
+        return Collect(Linear(), input, max, timed: false);
+    }
+
+    private static List<Match> Collect(Regex regex, string input, int max, bool timed)
+    {
+        // Each NextMatch has its own timeout; the walk as a whole gets one too.
+        long start = timed ? Stopwatch.GetTimestamp() : 0;
+        var list = new List<Match>();
+        for (var m = regex.Match(input); m.Success && list.Count < max; m = m.NextMatch())
+        {
+            list.Add(m);
+            if (timed && Stopwatch.GetElapsedTime(start) > Timeout) throw new RegexMatchTimeoutException(input, regex.ToString(), Timeout);
+        }
+        return list;
     }
 
     private Regex? Backtracking(int chars)

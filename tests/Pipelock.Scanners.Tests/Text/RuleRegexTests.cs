@@ -68,6 +68,20 @@ public sealed class RuleRegexTests
         }
     }
 
+    // Replace with an evaluator collects the matches first; the result must be Regex.Replace's, empty matches and count included.
+    [Theory]
+    [InlineData(@"\$\{(!?)(\w+)([^}]{0,32})\}|\$(\w+)", "a=$x ${y^^} $z end", 2)]
+    [InlineData(@"x*", "axxbxc", 100)]
+    [InlineData(@"(\w+)=([^\s;&|]+)\s*[;&|]", "a=1; b=2; c=3;", 1)]
+    [InlineData(@"q", "none here", 5)]
+    public void Replace_WithEvaluator_MatchesRegexReplace(string pattern, string input, int count)
+    {
+        static string Eval(System.Text.RegularExpressions.Match m) => "<" + m.Value.Length + ">";
+        var expected = Re2Regex.Compile(pattern).Replace(input, Eval, count);
+        Assert.Equal(expected, RuleRegex.BuiltIn(pattern).Replace(input, Eval, count));
+        Assert.Equal(Math.Min(count, Re2Regex.Compile(pattern).Matches(input).Count), RuleRegex.BuiltIn(pattern).Matches(input, count).Count);
+    }
+
     [Fact]
     public void UserPatterns_StayOnTheLinearEngine() =>
         Assert.False(RuleRegex.User(@"\bcurl\b.*\|\s*sh").OnBacktracking);
