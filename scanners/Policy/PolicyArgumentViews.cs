@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Pipelock.Scanners.Text;
 
 namespace Pipelock.Scanners.Policy;
 
@@ -33,7 +33,7 @@ internal sealed class PolicyArgumentViews
 
     public ShellView Primary => View(ShellViewKind.Policy);
 
-    public bool Matches(Regex re, bool wholeOnly)
+    public bool Matches(RuleRegex re, bool wholeOnly)
     {
         if (Matches(re, View(ShellViewKind.Policy), wholeOnly)) return true;
         if (!_ascii && (Matches(re, View(ShellViewKind.PolicyInvisibleAsSpace), wholeOnly) || Matches(re, View(ShellViewKind.Baseline), wholeOnly))) return true;
@@ -68,7 +68,7 @@ internal sealed class PolicyArgumentViews
     /// Pairs catch commands whose words were spread over several values of a JSON object, where key order is
     /// arbitrary; pairs inside one value add nothing the joined text lacks but noise, so they are not formed.
     /// </summary>
-    private static bool Matches(Regex re, ShellView v, bool wholeOnly)
+    private static bool Matches(RuleRegex re, ShellView v, bool wholeOnly)
     {
         if (re.IsMatch(v.Joined)) return true;
         if (wholeOnly) return false;

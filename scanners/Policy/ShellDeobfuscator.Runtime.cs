@@ -15,7 +15,7 @@ public static partial class ShellDeobfuscator
     private const int MinBase64Chars = 12;
 
     private static readonly Regex Base64Run = Re2Regex.Compile(@"[A-Za-z0-9+/]{12,}={0,2}");
-    private static readonly Regex RevCommand = Re2Regex.Compile(@"(?:^|[\s|;&(])rev(?:$|[\s|;&)])");
+    private static readonly RuleRegex RevCommand = RuleRegex.BuiltIn(@"(?:^|[\s|;&(])rev(?:$|[\s|;&)])");
 
     /// <summary>
     /// Payloads a runtime decoder in the command would produce from a literal, decoded statically so the rules see

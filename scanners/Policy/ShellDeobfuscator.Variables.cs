@@ -11,19 +11,18 @@ public static partial class ShellDeobfuscator
     private const int MaxBraceItems = 64;
 
     // name='value' / name="value" followed by a command separator (the quotes keep spaces, e.g. x='RM -RF /';).
-    private static readonly Regex QuotedAssign = Re2Regex.Compile(@"(?:^|[\s;&|(])(\w+)=((?:'[^']*'|""[^""$`]*"")+)\s*(?:[;&|\n]|$)");
+    private static readonly RuleRegex QuotedAssign = RuleRegex.BuiltIn(@"(?:^|[\s;&|(])(\w+)=((?:'[^']*'|""[^""$`]*"")+)\s*(?:[;&|\n]|$)");
     // name=value followed by a separator, as Pipelock: the value may hold IFS tricks such as r,m.
-    private static readonly Regex PlainAssign = Re2Regex.Compile(@"(\w+)=([^\s;&|]+)\s*[;&|]");
+    private static readonly RuleRegex PlainAssign = RuleRegex.BuiltIn(@"(\w+)=([^\s;&|]+)\s*[;&|]");
     // $name, ${name}, ${!name}, ${name<modifier>}.
-    private static readonly Regex VariableRef = Re2Regex.Compile(@"\$\{(!?)(\w+)([^}]{0,32})\}|\$(\w+)");
-    private static readonly Regex BraceWord = Re2Regex.Compile(@"([^\s;|&{}]*)\{([\w./:~@=*?+-]*(?:,[\w./:~@=*?+-]*)+)\}([^\s;|&{}]*)");
+    private static readonly RuleRegex VariableRef = RuleRegex.BuiltIn(@"\$\{(!?)(\w+)([^}]{0,32})\}|\$(\w+)");
+    private static readonly RuleRegex BraceWord = RuleRegex.BuiltIn(@"([^\s;|&{}]*)\{([\w./:~@=*?+-]*(?:,[\w./:~@=*?+-]*)+)\}([^\s;|&{}]*)");
 
     private static Dictionary<string, string>? CollectQuotedAssignments(string s)
     {
         if (!s.Contains('=')) return null;
         Dictionary<string, string>? vars = null;
-        int seen = 0;
-        for (var m = QuotedAssign.Match(s); m.Success && seen++ < MaxAssignments; m = m.NextMatch())
+        foreach (var m in QuotedAssign.Matches(s, MaxAssignments))
         {
             vars ??= new(StringComparer.Ordinal);
             // 'a'"'"'b' style concatenations: the quotes go, the pieces join.
@@ -37,8 +36,7 @@ public static partial class ShellDeobfuscator
     {
         if (s.Contains('='))
         {
-            int seen = 0;
-            for (var m = PlainAssign.Match(s); m.Success && seen++ < MaxAssignments; m = m.NextMatch())
+            foreach (var m in PlainAssign.Matches(s, MaxAssignments))
             {
                 vars ??= new(StringComparer.Ordinal);
                 // A quoted value seen earlier keeps its spaces; the unquoted capture would only hold its first word.

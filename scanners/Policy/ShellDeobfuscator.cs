@@ -32,13 +32,13 @@ public static partial class ShellDeobfuscator
         public bool Saturated;
     }
 
-    private static readonly Regex CmdSubstitution = Re2Regex.Compile(
+    private static readonly RuleRegex CmdSubstitution = RuleRegex.BuiltIn(
         @"(?:\$\(|`)\s*(?:echo|printf)\s+(?:-[neE]{1,3}\s+)*(?:['""]?%[^\s'""]*['""]?\s+)*(?:'([^'`]*)'|""([^""$`]*)""|([\w./,:=+~-]+))\s*(?:\)|`)");
-    private static readonly Regex BackslashWord = Re2Regex.Compile(@"\\(\w)");
-    private static readonly Regex Positional = Re2Regex.Compile(@"\$\{!?[@*][^}]{0,64}\}|\$[@*]");
-    private static readonly Regex HomeSlash = Re2Regex.Compile(@"\$\{(?:HOME|PWD|OLDPWD)(?::0:1|::1)\}");
-    private static readonly Regex Ifs = Re2Regex.Compile(@"\$\{!?IFS(?:[^a-zA-Z0-9_}][^}]*)?\}|\$IFS\b");
-    private static readonly Regex PathRun = Re2Regex.Compile(@"(^|[^:/])/(?:\.?/)+");
+    private static readonly RuleRegex BackslashWord = RuleRegex.BuiltIn(@"\\(\w)");
+    private static readonly RuleRegex Positional = RuleRegex.BuiltIn(@"\$\{!?[@*][^}]{0,64}\}|\$[@*]");
+    private static readonly RuleRegex HomeSlash = RuleRegex.BuiltIn(@"\$\{(?:HOME|PWD|OLDPWD)(?::0:1|::1)\}");
+    private static readonly RuleRegex Ifs = RuleRegex.BuiltIn(@"\$\{!?IFS(?:[^a-zA-Z0-9_}][^}]*)?\}|\$IFS\b");
+    private static readonly RuleRegex PathRun = RuleRegex.BuiltIn(@"(^|[^:/])/(?:\.?/)+");
 
     /// <summary>Runs the whole pipeline on one argument string in one view.</summary>
     public static string Deobfuscate(string s, ShellViewKind kind = ShellViewKind.Policy) => Deobfuscate(s, kind, out _);

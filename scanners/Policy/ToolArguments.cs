@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Pipelock.Scanners.Text;
 
 namespace Pipelock.Scanners.Policy;
 
@@ -20,7 +20,7 @@ internal static class ToolArguments
     }
 
     /// <summary>Values under top-level keys matching <paramref name="key"/>, recursively.</summary>
-    public static List<string> ValuesUnderKeys(JsonElement arguments, Regex key)
+    public static List<string> ValuesUnderKeys(JsonElement arguments, RuleRegex key)
     {
         var list = new List<string>();
         if (arguments.ValueKind != JsonValueKind.Object) return list;

@@ -168,11 +168,11 @@ public sealed class ToolPolicy
 
     /// <summary>Reported when a shell tool's arguments exceed <see cref="ShellDeobfuscator.MaxInputChars"/>.</summary>
     public static ToolPolicyRule OversizeShell { get; } =
-        new("Oversize Shell Arguments", ToolPolicyRules.ShellTools, action: ScanAction.Block, severity: Severity.High);
+        ToolPolicyRules.BuiltIn("Oversize Shell Arguments", ToolPolicyRules.ShellTools, action: ScanAction.Block, severity: Severity.High);
 
     /// <summary>Reported when de-obfuscating a shell tool's arguments hit <see cref="ShellDeobfuscator.MaxSubstitutions"/>.</summary>
     public static ToolPolicyRule SaturatedShell { get; } =
-        new("Excessive Shell Obfuscation", ToolPolicyRules.ShellTools, action: ScanAction.Block, severity: Severity.High);
+        ToolPolicyRules.BuiltIn("Excessive Shell Obfuscation", ToolPolicyRules.ShellTools, action: ScanAction.Block, severity: Severity.High);
 
     private static long TotalChars(IReadOnlyList<string> values)
     {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pipelock.Scanners.Text;
 using Pipelock.Scanners.Verdicts;
 
@@ -7,12 +6,20 @@ namespace Pipelock.Scanners.Policy;
 /// <summary>
 /// One <c>mcp_tool_policy.rules[]</c> entry. Patterns are Go RE2 syntax, compiled once through <see cref="Re2Regex"/>
 /// (construction throws <see cref="ArgumentException"/> on an invalid pattern: config validation runs
-/// <see cref="Re2Regex.Validate"/> first and reports every error together).
+/// <see cref="Re2Regex.Validate"/> first and reports every error together). Configured rules keep Re2Regex's linear
+/// engine; the built-in rule sets use <see cref="RuleRegex.BuiltIn"/>.
 /// </summary>
 public sealed class ToolPolicyRule
 {
     public ToolPolicyRule(string name, string toolPattern, string? argPattern = null, string? argKey = null,
         ScanAction? action = null, string? redirectProfile = null, Severity? severity = null)
+        : this(name, toolPattern, argPattern, argKey, action, redirectProfile, severity, builtIn: false)
+    {
+    }
+
+    /// <summary>A rule that ships with Pipelock (<paramref name="builtIn"/>: its patterns are vetted code).</summary>
+    internal ToolPolicyRule(string name, string toolPattern, string? argPattern, string? argKey,
+        ScanAction? action, string? redirectProfile, Severity? severity, bool builtIn)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(toolPattern);
@@ -23,9 +30,10 @@ public sealed class ToolPolicyRule
         Action = action;
         RedirectProfile = string.IsNullOrEmpty(redirectProfile) ? null : redirectProfile;
         Severity = severity;
-        ToolRegex = Re2Regex.Compile(toolPattern);
-        ArgRegex = ArgPattern is null ? null : Re2Regex.Compile(ArgPattern);
-        ArgKeyRegex = ArgKey is null ? null : Re2Regex.Compile(ArgKey);
+        Func<string, RuleRegex> compile = builtIn ? static p => RuleRegex.BuiltIn(p) : static p => RuleRegex.User(p);
+        ToolRegex = compile(toolPattern);
+        ArgRegex = ArgPattern is null ? null : compile(ArgPattern);
+        ArgKeyRegex = ArgKey is null ? null : compile(ArgKey);
     }
 
     public string Name { get; }
@@ -52,9 +60,9 @@ public sealed class ToolPolicyRule
     /// </summary>
     public bool WholeCommandOnly { get; init; }
 
-    internal Regex ToolRegex { get; }
-    internal Regex? ArgRegex { get; }
-    internal Regex? ArgKeyRegex { get; }
+    internal RuleRegex ToolRegex { get; }
+    internal RuleRegex? ArgRegex { get; }
+    internal RuleRegex? ArgKeyRegex { get; }
 
     public ScanAction EffectiveAction(ScanAction sectionAction) => Action ?? sectionAction;
 

@@ -17,7 +17,7 @@ public static partial class ToolPolicyRules
     private const string Wrapper = @"((cmd(\.exe)?\s+/[ck]|powershell(\.exe)?\s+(-\w+\s+)*-c(ommand)?|pwsh\s+-c(ommand)?|(ba|z|da)?sh\s+-c)\s+)?";
 
     private static ToolPolicyRule WholeCommandRule(string name, string pattern, ScanAction? action = null, Severity? severity = null) =>
-        new(name, ShellTools, pattern, argKey: CommandKeys, action: action, severity: severity) { WholeCommandOnly = true };
+        new(name, ShellTools, pattern, CommandKeys, action, redirectProfile: null, severity, builtIn: true) { WholeCommandOnly = true };
 
     /// <summary>
     /// Reconnaissance and probe rules: what an injected payload runs before it does damage (fingerprint the host, check

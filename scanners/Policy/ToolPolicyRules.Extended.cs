@@ -15,7 +15,7 @@ public static partial class ToolPolicyRules
     private static string AnyOf(params string[] alternatives) => "(?i)(" + string.Join("|", alternatives) + ")";
 
     private static ToolPolicyRule Rule(string name, string pattern, ScanAction? action = null, Severity? severity = null) =>
-        new(name, ShellTools, pattern, action: action, severity: severity);
+        BuiltIn(name, ShellTools, pattern, action, severity);
 
     /// <summary>
     /// This port's general shell-threat rules, on top of Pipelock's 17 (see <see cref="ToolPolicyOptions.ExtendedRules"/>).
@@ -79,7 +79,8 @@ public static partial class ToolPolicyRules
             @"%0[ad]\s*[\w/]",                                                                        // URL-encoded newline + command
             @"(^|[;&|\s])\\n\s*(/usr/bin/)?(id|whoami|uname|ls|cat|sleep|echo|wget|curl)\b",         // literal \n + command
             @"\\033\[",                                                                               // terminal escape injection
-            @"^\s*`[^`]+`\s*$", @"^\s*\$\(\s*(`|(id|whoami|uname|sleep|ping)\b)"))                                  // whole input is a substitution
+            @"^\s*`[^`]+`\s*$", @"^\s*\$\(\s*(`|(id|whoami|uname|sleep|ping)\b)"),     // whole input is a substitution
+            argKey: null, action: null, redirectProfile: null, severity: null, builtIn: true)
         { WholeCommandOnly = true },
         Rule("Injected Recon Command",
             @"(?i)(;|\||&|\n|%0a|\\n)\s*(/usr/bin/|/bin/)?(id|whoami(\s+/priv)?|uname(\s+-a)?|ifconfig|ipconfig(\s+/all)?|systeminfo|sysinfo|net\s+(user|view|localgroup)|phpinfo\(\))\s*(;|\||&|\n|\\n|#|$)"),

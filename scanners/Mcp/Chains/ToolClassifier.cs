@@ -28,10 +28,10 @@ public sealed class ToolClassifier
         "status", "list", "show", "info", "describe", "get", "view", "check", "inspect", "cat", "log", "logs", "read", "query", "monitor",
     };
 
-    private static readonly Regex ExecPersistArgs = Text.Re2Regex.Compile(
+    private static readonly Text.RuleRegex ExecPersistArgs = Text.RuleRegex.BuiltIn(
         @"crontab\s+-e\b|crontab\s+[^-\s]|\|\s*crontab\b|systemctl\s+(?:-{1,2}\w+\s+)*(?:enable|daemon-reload)\b|launchctl\s+(?:load|enable)\b", ignoreCase: true);
 
-    private static readonly Regex WritePersistArgs = Text.Re2Regex.Compile(
+    private static readonly Text.RuleRegex WritePersistArgs = Text.RuleRegex.BuiltIn(
         @"/etc/crontab\b|/etc/cron\.(?:d|daily|hourly|weekly|monthly)/|/var/spool/cron/|/etc/init\.d/|/etc/systemd/|/lib/systemd/|\.config/systemd/user/|/Library/Launch(?:Daemons|Agents)/", ignoreCase: true);
 
     private readonly List<(string Category, string Name)> _exact = [];

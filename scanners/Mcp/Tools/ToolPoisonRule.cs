@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Pipelock.Scanners.Text;
 using Pipelock.Scanners.Verdicts;
 
 namespace Pipelock.Scanners.Mcp.Tools;
@@ -16,7 +16,10 @@ public enum ToolRuleTarget
     ExtensionKey = 3,
 }
 
-/// <summary>One tool-poisoning rule: a Go/RE2 pattern (case-insensitive) and the literal keywords that gate it.</summary>
+/// <summary>
+/// One tool-poisoning rule: a Go/RE2 pattern (case-insensitive) and the literal keywords that gate it. Rules are code,
+/// not configuration, so their patterns are built-in ones (<see cref="RuleRegex.BuiltIn"/>).
+/// </summary>
 public sealed class ToolPoisonRule
 {
     public ToolPoisonRule(string name, Severity severity, ToolRuleTarget target, string pattern, params string[] keywords)
@@ -25,7 +28,7 @@ public sealed class ToolPoisonRule
         Severity = severity;
         Target = target;
         Pattern = pattern;
-        Regex = Text.Re2Regex.Compile(pattern, ignoreCase: true);
+        Regex = RuleRegex.BuiltIn(pattern, ignoreCase: true);
         Keywords = keywords;
     }
 
@@ -33,7 +36,7 @@ public sealed class ToolPoisonRule
     public Severity Severity { get; }
     public ToolRuleTarget Target { get; }
     public string Pattern { get; }
-    public Regex Regex { get; }
+    public RuleRegex Regex { get; }
 
     /// <summary>Cheap prefilter: the rule only runs when one of these appears (case-insensitive). Empty = always run.</summary>
     public IReadOnlyList<string> Keywords { get; }
