@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Pipelock.Agent.Config;
 using Pipelock.Agent.Hosting;
 using Pipelock.Scanners.Body;
 using Pipelock.Scanners.Injection;
@@ -125,21 +126,28 @@ public sealed class ScanningTransformer : HttpTransformer
         var (buffer, length, tooLarge) = await BoundedBody.ReadAsync(upstreamBody, response.Content.Headers.ContentLength, limit, ctx.RequestAborted).ConfigureAwait(false);
         try
         {
-            Verdict verdict;
-            string? text = null;
             string? encoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(",", response.Content.Headers.ContentEncoding) : null;
+            if (tooLarge && _snap.Config.ResponseScanning.Oversize == OversizeMode.Stream && !ForwardRequestHandler.HasContentCoding(encoding))
+            {
+                await StreamAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length)).ConfigureAwait(false);
+                return;
+            }
+
+            Verdict verdict;
             if (tooLarge)
             {
+                // Compressed oversize bodies stay fail-closed in stream mode too: raw bytes cannot be released
+                // byte-exactly behind the decoded windows.
                 verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Response Too Large", Severity.High, ScanAction.Block, $"response over {limit} bytes", 0));
-            }
-            else if (!ContentDecoder.TryDecode(encoding, buffer.AsMemory(0, length), limit, out var decoded, out var error))
-            {
-                verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Undecodable Response", Severity.High, ScanAction.Block, error ?? "content-encoding", 0));
             }
             else
             {
-                text = Encoding.UTF8.GetString(decoded.Span);
-                verdict = engine.Injection.Scan(text);
+                // Window by window (pooled buffers, no whole-body string): a multi-megabyte response must not put
+                // several body-sized copies on the Large Object Heap.
+                var windows = engine.Injection.BeginWindows();
+                verdict = WindowedBody.Scan(buffer.AsMemory(0, length), encoding, limit, windows) is { } error
+                    ? Verdict.Of(new Finding(ScannerNames.BodyParse, "Undecodable Response", Severity.High, ScanAction.Block, error, 0))
+                    : windows.Verdict;
             }
 
             var decision = DecisionPolicy.Decide(verdict, engine.Options.Enforce);
@@ -147,14 +155,17 @@ public sealed class ScanningTransformer : HttpTransformer
             switch (decision.Outcome)
             {
                 case Outcome.Block:
-                    ResponseBlocked = true;
-                    BlockScanner = verdict.Findings.IsEmpty ? ScannerNames.ResponseScan : verdict.Findings[0].Scanner;
-                    if (_tls) _s.Metrics.TlsResponseBlocked.WithLabels(BlockScanner).Inc();
-                    _s.Log.Decision("blocked", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
-                    ctx.Response.Headers.Clear();
-                    await ProxyResponses.BlockedAsync(ctx, StatusCodes.Status403Forbidden, verdict, _requestId).ConfigureAwait(false);
+                    await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
                     return;
-                case Outcome.Strip when text is not null:
+                case Outcome.Strip:
+                    // Rare: only now is the whole text built, because redaction rewrites it.
+                    string? text = ContentDecoder.TryDecode(encoding, buffer.AsMemory(0, length), limit, out var decoded, out _)
+                        ? Encoding.UTF8.GetString(decoded.Span) : null;
+                    if (text is null)
+                    {
+                        await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+                        return;
+                    }
                     ResponseWarned = true;
                     _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
                     var stripped = Encoding.UTF8.GetBytes(engine.Injection.Strip(text) ?? text);
@@ -178,6 +189,82 @@ public sealed class ScanningTransformer : HttpTransformer
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task BlockAsync(HttpContext ctx, HttpResponseMessage response, Verdict verdict, Decision decision)
+    {
+        RecordBlock(ctx, response, verdict, decision);
+        ctx.Response.Headers.Clear();
+        await ProxyResponses.BlockedAsync(ctx, StatusCodes.Status403Forbidden, verdict, _requestId).ConfigureAwait(false);
+    }
+
+    private void RecordBlock(HttpContext ctx, HttpResponseMessage response, Verdict verdict, Decision decision)
+    {
+        ResponseBlocked = true;
+        BlockScanner = verdict.Findings.IsEmpty ? ScannerNames.ResponseScan : verdict.Findings[0].Scanner;
+        if (_tls) _s.Metrics.TlsResponseBlocked.WithLabels(BlockScanner).Inc();
+        _s.Log.Decision("blocked", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
+    }
+
+    /// <summary>
+    /// <c>oversize: stream</c>: a response over <c>max_response_bytes</c> (identity coding), scanned in windows as it
+    /// flows; each window's bytes go to the client only once scanned, less the overlap tail, so a phrase on a seam is
+    /// never partly sent before it is seen. A blocking finding (strip too: a stream cannot be rewritten) before any
+    /// byte went out is answered with our 403 page; after, the client connection is aborted so the client sees a
+    /// failed, truncated response and never the rest. Memory is one window, whatever the size.
+    /// </summary>
+    private async Task StreamAsync(HttpContext ctx, HttpResponseMessage response, Stream upstream, ReadOnlyMemory<byte> prefix)
+    {
+        var engine = _snap.Engine;
+        var windows = engine.Injection.BeginWindows();
+        using var text = new Utf8TextWindows();
+        var ct = ctx.RequestAborted;
+        bool done = false;
+        while (!done)
+        {
+            while (!text.IsFull)
+            {
+                if (!prefix.IsEmpty)
+                {
+                    prefix = prefix[text.Write(prefix.Span)..];
+                    continue;
+                }
+                int n = await upstream.ReadAsync(text.Free, ct).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    done = true;
+                    break;
+                }
+                text.Advance(n);
+            }
+            int final = text.Scan(windows, done);
+            if (windows.HasFindings)
+            {
+                var verdict = windows.Verdict;
+                var decision = DecisionPolicy.Decide(verdict, engine.Options.Enforce);
+                if (decision.Outcome is Outcome.Block or Outcome.Strip)
+                {
+                    _s.Metrics.CountFindings(verdict);
+                    if (!ctx.Response.HasStarted)
+                    {
+                        await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+                        return;
+                    }
+                    RecordBlock(ctx, response, verdict, decision);
+                    ctx.Abort();
+                    return;
+                }
+            }
+            if (final > 0) await ctx.Response.Body.WriteAsync(text.Buffered[..final], ct).ConfigureAwait(false);
+            text.Release();
+        }
+        var end = windows.Verdict;
+        _s.Metrics.CountFindings(end);
+        if (!end.IsClean)
+        {
+            ResponseWarned = true;
+            _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, DecisionPolicy.Decide(end, engine.Options.Enforce), "response", (int)response.StatusCode);
         }
     }
 }
