@@ -52,8 +52,9 @@ public static class WindowedBody
         {
             return $"corrupt {Verdicts.Redaction.Excerpt(contentEncoding, 32)} body";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or InvalidOperationException)
         {
+            // BrotliStream reports invalid data as InvalidOperationException.
             return $"corrupt {Verdicts.Redaction.Excerpt(contentEncoding, 32)} body";
         }
         windows.Scan(sink, final: true);
