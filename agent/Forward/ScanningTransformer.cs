@@ -127,17 +127,18 @@ public sealed class ScanningTransformer : HttpTransformer
         try
         {
             string? encoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(",", response.Content.Headers.ContentEncoding) : null;
-            if (tooLarge && _snap.Config.ResponseScanning.Oversize == OversizeMode.Stream && !ForwardRequestHandler.HasContentCoding(encoding))
+            if (tooLarge && _snap.Config.ResponseScanning.Oversize == OversizeMode.Stream)
             {
-                await StreamAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length)).ConfigureAwait(false);
+                if (ForwardRequestHandler.HasContentCoding(encoding))
+                    await StreamDecodedAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length), encoding!).ConfigureAwait(false);
+                else
+                    await StreamAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length)).ConfigureAwait(false);
                 return;
             }
 
             Verdict verdict;
             if (tooLarge)
             {
-                // Compressed oversize bodies stay fail-closed in stream mode too: raw bytes cannot be released
-                // byte-exactly behind the decoded windows.
                 verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Response Too Large", Severity.High, ScanAction.Block, $"response over {limit} bytes", 0));
             }
             else
@@ -210,9 +211,8 @@ public sealed class ScanningTransformer : HttpTransformer
     /// <summary>
     /// <c>oversize: stream</c>: a response over <c>max_response_bytes</c> (identity coding), scanned in windows as it
     /// flows; each window's bytes go to the client only once scanned, less the overlap tail, so a phrase on a seam is
-    /// never partly sent before it is seen. A blocking finding (strip too: a stream cannot be rewritten) before any
-    /// byte went out is answered with our 403 page; after, the client connection is aborted so the client sees a
-    /// failed, truncated response and never the rest. Memory is one window, whatever the size.
+    /// never partly sent before it is seen. A blocking finding stops it (<see cref="StoppedAsync"/>): the client sees
+    /// our 403 or a failed, truncated response, never the rest. Memory is one window, whatever the size.
     /// </summary>
     private async Task StreamAsync(HttpContext ctx, HttpResponseMessage response, Stream upstream, ReadOnlyMemory<byte> prefix)
     {
@@ -239,32 +239,122 @@ public sealed class ScanningTransformer : HttpTransformer
                 text.Advance(n);
             }
             int final = text.Scan(windows, done);
-            if (windows.HasFindings)
-            {
-                var verdict = windows.Verdict;
-                var decision = DecisionPolicy.Decide(verdict, engine.Options.Enforce);
-                if (decision.Outcome is Outcome.Block or Outcome.Strip)
-                {
-                    _s.Metrics.CountFindings(verdict);
-                    if (!ctx.Response.HasStarted)
-                    {
-                        await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
-                        return;
-                    }
-                    RecordBlock(ctx, response, verdict, decision);
-                    ctx.Abort();
-                    return;
-                }
-            }
+            if (await StoppedAsync(ctx, response, windows).ConfigureAwait(false)) return;
             if (final > 0) await ctx.Response.Body.WriteAsync(text.Buffered[..final], ct).ConfigureAwait(false);
             text.Release();
         }
+        LogStreamed(ctx, response, windows);
+    }
+
+    /// <summary>
+    /// <c>oversize: stream</c> for a content-encoded response: decoded incrementally into the same windows while the
+    /// raw bytes are held by a <see cref="CheckpointFeed"/>; raw bytes go to the client only once all the text they
+    /// decode to is final, so the client never gets a compressed byte of unscanned text. A corrupt body, bytes after the
+    /// end of the compressed stream, or input that yields no text past <see cref="CheckpointFeed.MaxPendingBytes"/> fail
+    /// closed like a finding.
+    /// </summary>
+    private async Task StreamDecodedAsync(HttpContext ctx, HttpResponseMessage response, Stream upstream, ReadOnlyMemory<byte> prefix, string encoding)
+    {
+        var engine = _snap.Engine;
+        var windows = engine.Injection.BeginWindows();
+        using var text = new Utf8TextWindows();
+        using var feed = new CheckpointFeed(upstream, prefix);
+        var ct = ctx.RequestAborted;
+        string? error = null;
+        await using var decoded = ContentDecodingStream.Open(encoding, feed, out error);
+        if (decoded is null)
+        {
+            await FailUndecodableAsync(ctx, response, error!).ConfigureAwait(false);
+            return;
+        }
+        long finalDecoded = 0;
+        bool done = false;
+        try
+        {
+            while (!done)
+            {
+                while (!text.IsFull)
+                {
+                    int n = await decoded.ReadAsync(text.Free, ct).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        // Bytes after the end of the compressed stream would reach the client unscanned.
+                        var probe = new byte[1];
+                        if (await feed.ReadAsync(probe, ct).ConfigureAwait(false) > 0) throw new InvalidDataException("data after the end of the compressed body");
+                        feed.MarkEnd();
+                        done = true;
+                        break;
+                    }
+                    feed.Delivered += n;
+                    text.Advance(n);
+                }
+                int final = text.Scan(windows, done);
+                if (await StoppedAsync(ctx, response, windows).ConfigureAwait(false)) return;
+                finalDecoded += final;
+                text.Release();
+                var raw = done ? feed.All : feed.Releasable(finalDecoded);
+                if (raw.Length > 0)
+                {
+                    await ctx.Response.Body.WriteAsync(raw, ct).ConfigureAwait(false);
+                    feed.Release(raw.Length);
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            error = e.Message;
+        }
+        if (error is not null)
+        {
+            await FailUndecodableAsync(ctx, response, $"corrupt {Redaction.Excerpt(encoding, 32)} body").ConfigureAwait(false);
+            return;
+        }
+        LogStreamed(ctx, response, windows);
+    }
+
+    /// <summary>A streamed body that cannot be decoded fails closed: 403 if nothing went out yet, else the connection is cut.</summary>
+    private async Task FailUndecodableAsync(HttpContext ctx, HttpResponseMessage response, string reason)
+    {
+        var verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Undecodable Response", Severity.High, ScanAction.Block, reason, 0));
+        var decision = DecisionPolicy.Decide(verdict, _snap.Engine.Options.Enforce);
+        _s.Metrics.CountFindings(verdict);
+        if (!ctx.Response.HasStarted)
+        {
+            await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+            return;
+        }
+        RecordBlock(ctx, response, verdict, decision);
+        ctx.Abort();
+    }
+
+    /// <summary>
+    /// After each streamed window: a blocking finding (strip too: a stream cannot be rewritten) before any byte went
+    /// out is answered with our 403 page; after, the client connection is aborted so it never gets the rest.
+    /// </summary>
+    private async Task<bool> StoppedAsync(HttpContext ctx, HttpResponseMessage response, InjectionWindows windows)
+    {
+        if (!windows.HasFindings) return false;
+        var verdict = windows.Verdict;
+        var decision = DecisionPolicy.Decide(verdict, _snap.Engine.Options.Enforce);
+        if (decision.Outcome is not (Outcome.Block or Outcome.Strip)) return false;
+        _s.Metrics.CountFindings(verdict);
+        if (!ctx.Response.HasStarted)
+        {
+            await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+            return true;
+        }
+        RecordBlock(ctx, response, verdict, decision);
+        ctx.Abort();
+        return true;
+    }
+
+    /// <summary>A streamed body that went through: counted, and logged when it had non-blocking findings.</summary>
+    private void LogStreamed(HttpContext ctx, HttpResponseMessage response, InjectionWindows windows)
+    {
         var end = windows.Verdict;
         _s.Metrics.CountFindings(end);
-        if (!end.IsClean)
-        {
-            ResponseWarned = true;
-            _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, DecisionPolicy.Decide(end, engine.Options.Enforce), "response", (int)response.StatusCode);
-        }
+        if (end.IsClean) return;
+        ResponseWarned = true;
+        _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, DecisionPolicy.Decide(end, _snap.Engine.Options.Enforce), "response", (int)response.StatusCode);
     }
 }
