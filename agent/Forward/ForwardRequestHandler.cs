@@ -94,16 +94,9 @@ public sealed class ForwardRequestHandler
                     if (tooLarge && body.Oversize == OversizeMode.Stream)
                     {
                         // oversize: stream. Raw-text DLP window by window as the body is forwarded (no structure: a
-                        // window of a document does not parse). A compressed body cannot be released byte-exactly
-                        // behind its decoded windows, so it stays fail-closed.
-                        if (HasContentCoding(ctx.Request.Headers.ContentEncoding.ToString()))
-                        {
-                            var coded = Verdict.Of(new Finding(ScannerNames.BodyParse, "Compressed Body Too Large", Severity.High, ScanAction.Block,
-                                $"content-encoded request body over {limit} bytes cannot be stream-scanned", 0));
-                            await BlockAsync(ctx, DecisionPolicy.Decide(coded, engine.Options.Enforce), method, targetUrl, clientIp, requestId, started, tunnel is not null, StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
-                            return;
-                        }
-                        streamed = new ScanningRequestStream(ctx.Request.Body, bodyBytes.AsMemory(0, bodyLength), engine.Body, host, engine.Options.Enforce);
+                        // window of a document does not parse); a content-encoded body is decoded as it flows.
+                        streamed = new ScanningRequestStream(ctx.Request.Body, bodyBytes.AsMemory(0, bodyLength), engine.Body, host, engine.Options.Enforce,
+                            ctx.Request.Headers.ContentEncoding.ToString());
                         if (!await streamed.PrimeAsync(ctx.RequestAborted).ConfigureAwait(false))
                         {
                             CountBodyHit(streamed.Verdict);

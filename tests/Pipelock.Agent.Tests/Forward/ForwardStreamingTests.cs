@@ -210,6 +210,25 @@ public sealed class ForwardStreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LargeGzipUpload_ArrivesByteExact()
+    {
+        var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+            gz.Write(Encoding.UTF8.GetBytes(StreamTestData.Prose(1_500_000, 33)));
+        var body = ms.ToArray();
+        Assert.True(body.Length > 65536);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentEncoding.Add("gzip");
+
+        using var r = await _h.Client.PostAsync(_h.OriginUrl + "/upload", content);
+
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var (received, complete) = Assert.Single(_h.Uploads);
+        Assert.True(complete);
+        Assert.Equal(body, received);
+    }
+
+    [Fact]
     public async Task SecretInTheFirstWindowOfAnUpload_NeverReachesTheOrigin()
     {
         var body = Encoding.UTF8.GetBytes(StreamTestData.Plant(StreamTestData.Prose(300_000, 8), StreamTestData.AwsKey(), 500));

@@ -103,12 +103,85 @@ public sealed class ScanningRequestStreamTests
         Assert.False(s.Decision.Blocked);
     }
 
+    private static byte[] Compress(string coding, byte[] data)
+    {
+        var ms = new MemoryStream();
+        using (Stream z = coding == "gzip" ? new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)
+                   : new System.IO.Compression.BrotliStream(ms, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            z.Write(data);
+        return ms.ToArray();
+    }
+
+    private static string Decompress(string coding, byte[] raw)
+    {
+        var output = new MemoryStream();
+        try
+        {
+            using Stream z = coding == "gzip" ? new System.IO.Compression.GZipStream(new MemoryStream(raw), System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.BrotliStream(new MemoryStream(raw), System.IO.Compression.CompressionMode.Decompress);
+            z.CopyTo(output);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException)
+        {
+            // Cut short: what decoded counts.
+        }
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    private static ScanningRequestStream CodedStream(byte[] body, int prefix, string coding) =>
+        new(new MemoryStream(body, prefix, body.Length - prefix, writable: false), body.AsMemory(0, prefix), Blocking.Body, "api.example.com", true, coding);
+
+    [Theory]
+    [InlineData("gzip", 0)]
+    [InlineData("br", 65_537)]
+    public async Task CompressedCleanBody_PassesByteExact(string coding, int prefix)
+    {
+        var body = Compress(coding, Encoding.UTF8.GetBytes(StreamTestData.Prose(800_000, 31)));
+        using var s = CodedStream(body, Math.Min(prefix, body.Length), coding);
+
+        var (output, threw) = await DrainAsync(s, 8192);
+
+        Assert.True(!threw, s.Blocked?.Verdict.Findings[0].ToString());
+        Assert.Equal(body, output);
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    public async Task CompressedBody_LateSecret_Stops_BeforeAnyOfItCanBeDecoded(string coding)
+    {
+        var secret = StreamTestData.AwsKey();
+        var body = Compress(coding, Encoding.UTF8.GetBytes(StreamTestData.Plant(StreamTestData.Prose(800_000, 32), secret, 600_000)));
+        using var s = CodedStream(body, 0, coding);
+
+        var (output, threw) = await DrainAsync(s, 8192);
+
+        Assert.True(threw, "the secret should have stopped the body");
+        Assert.True(output.Length > 0, "the clean start should have been forwarded: " + s.Blocked?.Verdict.Findings[0]);
+        Assert.DoesNotContain(secret[..4], Decompress(coding, output), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("compress")]
+    [InlineData("gzip")]
+    public async Task UndecodableBody_IsBlockedBeforeAnythingGoesOut(string coding)
+    {
+        var body = System.Security.Cryptography.RandomNumberGenerator.GetBytes(100_000); // not gzip at all
+        using var s = CodedStream(body, 0, coding);
+        Assert.False(await s.PrimeAsync(CancellationToken.None));
+        Assert.Equal(ScannerNames.BodyParse, s.Blocked!.Verdict.Findings[0].Scanner);
+    }
+
     private static string AsciiProse(int chars)
     {
         var sb = new StringBuilder(chars + 16);
         string[] words = ["the", "river", "garden", "table", "morning", "quiet", "report", "window"];
         var rng = new Random(chars);
-        while (sb.Length < chars) sb.Append(words[rng.Next(words.Length)]).Append(' ');
+        for (int i = 1; sb.Length < chars; i++)
+        {
+            sb.Append(words[rng.Next(words.Length)]).Append(' ');
+            if (i % 5 == 0) sb.Append(i % 1000).Append(' '); // no run of list words long enough for a seed phrase
+        }
         return sb.ToString(0, chars);
     }
 }
