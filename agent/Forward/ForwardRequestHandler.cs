@@ -196,11 +196,7 @@ public sealed class ForwardRequestHandler
         }
         if (ctx.Response.HasStarted)
         {
-            _s.Log.Decision("blocked", method, url, clientIp, requestId, decision, "request");
-            _s.Metrics.CountFindings(decision.Verdict);
-            var scanner = decision.Verdict.Findings.IsEmpty ? null : decision.Verdict.Findings[0].Scanner;
-            if (tls) _s.Metrics.TlsRequestBlocked.WithLabels(scanner ?? "unknown").Inc();
-            RecordOutcome("blocked", started, true, false, scanner);
+            RecordBlock(decision, method, url, clientIp, requestId, started, tls);
             ctx.Abort();
             return true;
         }
@@ -214,22 +210,22 @@ public sealed class ForwardRequestHandler
         if (!v.IsClean) _s.Metrics.BodyDlpHits.WithLabels(v.Action.ToWord(), "").Inc();
     }
 
-    /// <summary>A Content-Encoding other than identity.</summary>
-    internal static bool HasContentCoding(string? contentEncoding) =>
-        !string.IsNullOrWhiteSpace(contentEncoding)
-        && contentEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Any(c => !c.Equals("identity", StringComparison.OrdinalIgnoreCase));
-
     private static string DecisionLogUrl(string url) => Operations.DecisionLog.CutUrl(url);
 
     private async Task BlockAsync(HttpContext ctx, Decision decision, string method, string url, string clientIp, string requestId, long started, bool tls, int status = StatusCodes.Status403Forbidden)
+    {
+        RecordBlock(decision, method, url, clientIp, requestId, started, tls);
+        await ProxyResponses.BlockedAsync(ctx, status, decision.Verdict, requestId).ConfigureAwait(false);
+    }
+
+    /// <summary>Log, metrics and stats of a blocked request, however the client is told.</summary>
+    private void RecordBlock(Decision decision, string method, string url, string clientIp, string requestId, long started, bool tls)
     {
         _s.Log.Decision("blocked", method, url, clientIp, requestId, decision, "request");
         _s.Metrics.CountFindings(decision.Verdict);
         var scanner = decision.Verdict.Findings.IsEmpty ? null : decision.Verdict.Findings[0].Scanner;
         if (tls) _s.Metrics.TlsRequestBlocked.WithLabels(scanner ?? "unknown").Inc();
         RecordOutcome("blocked", started, true, false, scanner);
-        await ProxyResponses.BlockedAsync(ctx, status, decision.Verdict, requestId).ConfigureAwait(false);
     }
 
     private void RecordOutcome(string result, long started, bool blocked, bool warned, string? scanner)

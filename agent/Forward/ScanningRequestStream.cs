@@ -37,7 +37,7 @@ public sealed class ScanningRequestStream : Stream
         _prefix = prefix;
         _dlp = new BodyDlpWindows(scanner, host);
         _enforce = enforce;
-        if (ForwardRequestHandler.HasContentCoding(contentEncoding))
+        if (ContentDecodingStream.HasCoding(contentEncoding))
         {
             _feed = new CheckpointFeed(client, prefix);
             _decoded = ContentDecodingStream.Open(contentEncoding, _feed, out var error);

@@ -129,7 +129,7 @@ public sealed class ScanningTransformer : HttpTransformer
             string? encoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(",", response.Content.Headers.ContentEncoding) : null;
             if (tooLarge && _snap.Config.ResponseScanning.Oversize == OversizeMode.Stream)
             {
-                if (ForwardRequestHandler.HasContentCoding(encoding))
+                if (ContentDecodingStream.HasCoding(encoding))
                     await StreamDecodedAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length), encoding!).ConfigureAwait(false);
                 else
                     await StreamAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length)).ConfigureAwait(false);

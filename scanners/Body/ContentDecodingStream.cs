@@ -11,6 +11,12 @@ namespace Pipelock.Scanners.Body;
 /// </summary>
 public static class ContentDecodingStream
 {
+    /// <summary>True when <paramref name="contentEncoding"/> names a coding other than identity.</summary>
+    public static bool HasCoding(string? contentEncoding) =>
+        !string.IsNullOrWhiteSpace(contentEncoding)
+        && contentEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Any(c => !c.Equals("identity", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>
     /// A stream of the decoded body over <paramref name="input"/> (which it owns), or null with <paramref name="error"/>
     /// for an unsupported or over-stacked coding. No coding, or only identity: <paramref name="input"/> itself.

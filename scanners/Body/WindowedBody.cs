@@ -18,7 +18,7 @@ public static class WindowedBody
     {
         ArgumentNullException.ThrowIfNull(sink);
         using var windows = new Utf8TextWindows();
-        if (string.IsNullOrWhiteSpace(contentEncoding) || contentEncoding.Trim().Equals("identity", StringComparison.OrdinalIgnoreCase))
+        if (!ContentDecodingStream.HasCoding(contentEncoding))
         {
             var rest = body.Span;
             while (!rest.IsEmpty)
