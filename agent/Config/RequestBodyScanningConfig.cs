@@ -16,4 +16,10 @@ public sealed record RequestBodyScanningConfig
     public string HeaderMode { get; init; } = "sensitive";
     public ValueList<string> SensitiveHeaders { get; init; } = ValueList<string>.Empty;
     public ValueList<string> IgnoreHeaders { get; init; } = ValueList<string>.Empty;
+
+    /// <summary>
+    /// A body over <see cref="MaxBodyBytes"/>: <c>block</c> (default, 413, fail closed) or <c>stream</c> (raw-text DLP
+    /// window by window as it is forwarded; a blocking finding aborts the upstream request and answers 403).
+    /// </summary>
+    public OversizeMode Oversize { get; init; } = OversizeMode.Block;
 }

@@ -12,4 +12,10 @@ public sealed record ResponseScanningConfig
     public ValueList<ResponsePatternConfig> Patterns { get; init; } = ValueList<ResponsePatternConfig>.Empty;
     public ValueList<string> ExemptDomains { get; init; } = ValueList<string>.Empty;
     public SseStreamingConfig SseStreaming { get; init; } = new();
+
+    /// <summary>
+    /// A textual response over <c>tls_interception.max_response_bytes</c>: <c>block</c> (default, fail closed) or
+    /// <c>stream</c> (scanned window by window as it flows; a blocking finding aborts the client connection).
+    /// </summary>
+    public OversizeMode Oversize { get; init; } = OversizeMode.Block;
 }

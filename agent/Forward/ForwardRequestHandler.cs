@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Pipelock.Agent.Config;
 using Pipelock.Agent.Hosting;
 using Pipelock.Scanners.Verdicts;
 using Yarp.ReverseProxy.Forwarder;
@@ -81,6 +82,7 @@ public sealed class ForwardRequestHandler
 
         byte[]? bodyBytes = null;
         int bodyLength = 0;
+        ScanningRequestStream? streamed = null;
         try
         {
             if (RequestHasBody(ctx))
@@ -89,7 +91,20 @@ public sealed class ForwardRequestHandler
                 if (body.Enabled)
                 {
                     (bodyBytes, bodyLength, bool tooLarge) = await BoundedBody.ReadAsync(ctx.Request.Body, ctx.Request.ContentLength, limit, ctx.RequestAborted).ConfigureAwait(false);
-                    if (tooLarge)
+                    if (tooLarge && body.Oversize == OversizeMode.Stream)
+                    {
+                        // oversize: stream. Raw-text DLP window by window as the body is forwarded (no structure: a
+                        // window of a document does not parse); a content-encoded body is decoded as it flows.
+                        streamed = new ScanningRequestStream(ctx.Request.Body, bodyBytes.AsMemory(0, bodyLength), engine.Body, host, engine.Options.Enforce,
+                            ctx.Request.Headers.ContentEncoding.ToString());
+                        if (!await streamed.PrimeAsync(ctx.RequestAborted).ConfigureAwait(false))
+                        {
+                            CountBodyHit(streamed.Verdict);
+                            await BlockAsync(ctx, streamed.Blocked!, method, targetUrl, clientIp, requestId, started, tunnel is not null).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+                    else if (tooLarge)
                     {
                         // Fail closed: an unscanned body never leaves (Pipelock's request_body_scanning contract).
                         var oversize = Verdict.Of(new Finding(ScannerNames.BodyParse, "Body Too Large", Severity.High, ScanAction.Block,
@@ -97,10 +112,13 @@ public sealed class ForwardRequestHandler
                         await BlockAsync(ctx, DecisionPolicy.Decide(oversize, engine.Options.Enforce), method, targetUrl, clientIp, requestId, started, tunnel is not null, StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
                         return;
                     }
-                    var bv = engine.Body.ScanBody(ctx.Request.ContentType, ctx.Request.Headers.ContentEncoding.ToString(),
-                        new ReadOnlyMemory<byte>(bodyBytes, 0, bodyLength), host);
-                    if (!bv.IsClean) _s.Metrics.BodyDlpHits.WithLabels(bv.Action.ToWord(), "").Inc();
-                    verdicts.Add(bv);
+                    else
+                    {
+                        var bv = engine.Body.ScanBody(ctx.Request.ContentType, ctx.Request.Headers.ContentEncoding.ToString(),
+                            new ReadOnlyMemory<byte>(bodyBytes, 0, bodyLength), host);
+                        CountBodyHit(bv);
+                        verdicts.Add(bv);
+                    }
                 }
             }
 
@@ -112,7 +130,12 @@ public sealed class ForwardRequestHandler
             }
             if (!decision.Verdict.IsClean) _s.Log.Decision("request_scan", method, targetUrl, clientIp, requestId, decision, "request");
 
-            if (bodyBytes is not null)
+            if (streamed is not null)
+            {
+                // The client's framing (Content-Length or chunked) is kept: the stream yields exactly its bytes.
+                ctx.Request.Body = streamed;
+            }
+            else if (bodyBytes is not null)
             {
                 ctx.Request.Body = new MemoryStream(bodyBytes, 0, bodyLength, writable: false);
                 ctx.Request.ContentLength ??= ctx.Request.Headers.TransferEncoding.Count > 0 ? null : bodyLength;
@@ -134,6 +157,8 @@ public sealed class ForwardRequestHandler
             var transformer = new ScanningTransformer(_s, snap, targetUrl, addresses, requestId, clientIp, tunnel is not null, tunnel is { Transparent: true });
             var prefix = new Uri(targetUrl).GetLeftPart(UriPartial.Authority);
             var error = await _s.Forwarder.SendAsync(ctx, prefix, _s.Upstream.Invoker, RequestConfig, transformer).ConfigureAwait(false);
+            if (streamed is not null && await StreamedBodyBlockedAsync(ctx, streamed, method, targetUrl, clientIp, requestId, started, tunnel is not null).ConfigureAwait(false))
+                return;
             bool blocked = transformer.ResponseBlocked;
             RecordOutcome(blocked ? "blocked" : error == ForwarderError.None ? "allowed" : "error", started, blocked, !decision.Verdict.IsClean || transformer.ResponseWarned, transformer.BlockScanner);
             if (error != ForwarderError.None)
@@ -150,20 +175,57 @@ public sealed class ForwardRequestHandler
         }
         finally
         {
+            streamed?.Dispose();
             if (bodyBytes is not null) ArrayPool<byte>.Shared.Return(bodyBytes);
         }
+    }
+
+    /// <summary>
+    /// After the forward of a streamed body: a finding stopped it mid-way (YARP saw the body read fail and abandoned the
+    /// upstream request). Logged and counted like any request block; the client gets our 403 when no response byte has
+    /// gone out yet, else its connection is cut. Non-blocking findings are logged once the body is through.
+    /// </summary>
+    private async Task<bool> StreamedBodyBlockedAsync(HttpContext ctx, ScanningRequestStream streamed, string method, string url, string clientIp, string requestId, long started, bool tls)
+    {
+        CountBodyHit(streamed.Verdict);
+        if (streamed.Blocked is not { } decision)
+        {
+            if (!streamed.Verdict.IsClean)
+                _s.Log.Decision("request_scan", method, url, clientIp, requestId, streamed.Decision, "request");
+            return false;
+        }
+        if (ctx.Response.HasStarted)
+        {
+            RecordBlock(decision, method, url, clientIp, requestId, started, tls);
+            ctx.Abort();
+            return true;
+        }
+        ctx.Response.Clear();
+        await BlockAsync(ctx, decision, method, url, clientIp, requestId, started, tls).ConfigureAwait(false);
+        return true;
+    }
+
+    private void CountBodyHit(Verdict v)
+    {
+        if (!v.IsClean) _s.Metrics.BodyDlpHits.WithLabels(v.Action.ToWord(), "").Inc();
     }
 
     private static string DecisionLogUrl(string url) => Operations.DecisionLog.CutUrl(url);
 
     private async Task BlockAsync(HttpContext ctx, Decision decision, string method, string url, string clientIp, string requestId, long started, bool tls, int status = StatusCodes.Status403Forbidden)
     {
+        RecordBlock(decision, method, url, clientIp, requestId, started, tls);
+        await ProxyResponses.BlockedAsync(ctx, status, decision.Verdict, requestId).ConfigureAwait(false);
+    }
+
+    /// <summary>Log, metrics and stats of a blocked request, however the client is told.</summary>
+    private void RecordBlock(Decision decision, string method, string url, string clientIp, string requestId, long started, bool tls)
+    {
         _s.Log.Decision("blocked", method, url, clientIp, requestId, decision, "request");
         _s.Metrics.CountFindings(decision.Verdict);
         var scanner = decision.Verdict.Findings.IsEmpty ? null : decision.Verdict.Findings[0].Scanner;
         if (tls) _s.Metrics.TlsRequestBlocked.WithLabels(scanner ?? "unknown").Inc();
         RecordOutcome("blocked", started, true, false, scanner);
-        await ProxyResponses.BlockedAsync(ctx, status, decision.Verdict, requestId).ConfigureAwait(false);
     }
 
     private void RecordOutcome(string result, long started, bool blocked, bool warned, string? scanner)

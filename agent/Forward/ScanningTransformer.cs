@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Pipelock.Agent.Config;
 using Pipelock.Agent.Hosting;
 using Pipelock.Scanners.Body;
 using Pipelock.Scanners.Injection;
@@ -125,21 +126,29 @@ public sealed class ScanningTransformer : HttpTransformer
         var (buffer, length, tooLarge) = await BoundedBody.ReadAsync(upstreamBody, response.Content.Headers.ContentLength, limit, ctx.RequestAborted).ConfigureAwait(false);
         try
         {
-            Verdict verdict;
-            string? text = null;
             string? encoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(",", response.Content.Headers.ContentEncoding) : null;
+            if (tooLarge && _snap.Config.ResponseScanning.Oversize == OversizeMode.Stream)
+            {
+                if (ContentDecodingStream.HasCoding(encoding))
+                    await StreamDecodedAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length), encoding!).ConfigureAwait(false);
+                else
+                    await StreamAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length)).ConfigureAwait(false);
+                return;
+            }
+
+            Verdict verdict;
             if (tooLarge)
             {
                 verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Response Too Large", Severity.High, ScanAction.Block, $"response over {limit} bytes", 0));
             }
-            else if (!ContentDecoder.TryDecode(encoding, buffer.AsMemory(0, length), limit, out var decoded, out var error))
-            {
-                verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Undecodable Response", Severity.High, ScanAction.Block, error ?? "content-encoding", 0));
-            }
             else
             {
-                text = Encoding.UTF8.GetString(decoded.Span);
-                verdict = engine.Injection.Scan(text);
+                // Window by window (pooled buffers, no whole-body string): a multi-megabyte response must not put
+                // several body-sized copies on the Large Object Heap.
+                var windows = engine.Injection.BeginWindows();
+                verdict = WindowedBody.Scan(buffer.AsMemory(0, length), encoding, limit, windows) is { } error
+                    ? Verdict.Of(new Finding(ScannerNames.BodyParse, "Undecodable Response", Severity.High, ScanAction.Block, error, 0))
+                    : windows.Verdict;
             }
 
             var decision = DecisionPolicy.Decide(verdict, engine.Options.Enforce);
@@ -147,14 +156,17 @@ public sealed class ScanningTransformer : HttpTransformer
             switch (decision.Outcome)
             {
                 case Outcome.Block:
-                    ResponseBlocked = true;
-                    BlockScanner = verdict.Findings.IsEmpty ? ScannerNames.ResponseScan : verdict.Findings[0].Scanner;
-                    if (_tls) _s.Metrics.TlsResponseBlocked.WithLabels(BlockScanner).Inc();
-                    _s.Log.Decision("blocked", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
-                    ctx.Response.Headers.Clear();
-                    await ProxyResponses.BlockedAsync(ctx, StatusCodes.Status403Forbidden, verdict, _requestId).ConfigureAwait(false);
+                    await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
                     return;
-                case Outcome.Strip when text is not null:
+                case Outcome.Strip:
+                    // Rare: only now is the whole text built, because redaction rewrites it.
+                    string? text = ContentDecoder.TryDecode(encoding, buffer.AsMemory(0, length), limit, out var decoded, out _)
+                        ? Encoding.UTF8.GetString(decoded.Span) : null;
+                    if (text is null)
+                    {
+                        await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+                        return;
+                    }
                     ResponseWarned = true;
                     _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
                     var stripped = Encoding.UTF8.GetBytes(engine.Injection.Strip(text) ?? text);
@@ -179,5 +191,170 @@ public sealed class ScanningTransformer : HttpTransformer
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private async Task BlockAsync(HttpContext ctx, HttpResponseMessage response, Verdict verdict, Decision decision)
+    {
+        RecordBlock(ctx, response, verdict, decision);
+        ctx.Response.Headers.Clear();
+        await ProxyResponses.BlockedAsync(ctx, StatusCodes.Status403Forbidden, verdict, _requestId).ConfigureAwait(false);
+    }
+
+    private void RecordBlock(HttpContext ctx, HttpResponseMessage response, Verdict verdict, Decision decision)
+    {
+        ResponseBlocked = true;
+        BlockScanner = verdict.Findings.IsEmpty ? ScannerNames.ResponseScan : verdict.Findings[0].Scanner;
+        if (_tls) _s.Metrics.TlsResponseBlocked.WithLabels(BlockScanner).Inc();
+        _s.Log.Decision("blocked", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
+    }
+
+    /// <summary>
+    /// <c>oversize: stream</c>: a response over <c>max_response_bytes</c> (identity coding), scanned in windows as it
+    /// flows; each window's bytes go to the client only once scanned, less the overlap tail, so a phrase on a seam is
+    /// never partly sent before it is seen. A blocking finding stops it (<see cref="StoppedAsync"/>): the client sees
+    /// our 403 or a failed, truncated response, never the rest. Memory is one window, whatever the size.
+    /// </summary>
+    private async Task StreamAsync(HttpContext ctx, HttpResponseMessage response, Stream upstream, ReadOnlyMemory<byte> prefix)
+    {
+        var engine = _snap.Engine;
+        var windows = engine.Injection.BeginWindows();
+        using var text = new Utf8TextWindows();
+        var ct = ctx.RequestAborted;
+        bool done = false;
+        while (!done)
+        {
+            while (!text.IsFull)
+            {
+                if (!prefix.IsEmpty)
+                {
+                    prefix = prefix[text.Write(prefix.Span)..];
+                    continue;
+                }
+                int n = await upstream.ReadAsync(text.Free, ct).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    done = true;
+                    break;
+                }
+                text.Advance(n);
+            }
+            int final = text.Scan(windows, done);
+            if (await StoppedAsync(ctx, response, windows).ConfigureAwait(false)) return;
+            if (final > 0) await ctx.Response.Body.WriteAsync(text.Buffered[..final], ct).ConfigureAwait(false);
+            text.Release();
+        }
+        LogStreamed(ctx, response, windows);
+    }
+
+    /// <summary>
+    /// <c>oversize: stream</c> for a content-encoded response: decoded incrementally into the same windows while the
+    /// raw bytes are held by a <see cref="CheckpointFeed"/>; raw bytes go to the client only once all the text they
+    /// decode to is final, so the client never gets a compressed byte of unscanned text. A corrupt body, bytes after the
+    /// end of the compressed stream, or input that yields no text past <see cref="CheckpointFeed.MaxPendingBytes"/> fail
+    /// closed like a finding.
+    /// </summary>
+    private async Task StreamDecodedAsync(HttpContext ctx, HttpResponseMessage response, Stream upstream, ReadOnlyMemory<byte> prefix, string encoding)
+    {
+        var engine = _snap.Engine;
+        var windows = engine.Injection.BeginWindows();
+        using var text = new Utf8TextWindows();
+        using var feed = new CheckpointFeed(upstream, prefix);
+        var ct = ctx.RequestAborted;
+        string? error = null;
+        await using var decoded = ContentDecodingStream.Open(encoding, feed, out error);
+        if (decoded is null)
+        {
+            await FailUndecodableAsync(ctx, response, error!).ConfigureAwait(false);
+            return;
+        }
+        long finalDecoded = 0;
+        bool done = false;
+        try
+        {
+            while (!done)
+            {
+                while (!text.IsFull)
+                {
+                    int n = await decoded.ReadAsync(text.Free, ct).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        // Bytes after the end of the compressed stream would reach the client unscanned.
+                        var probe = new byte[1];
+                        if (await feed.ReadAsync(probe, ct).ConfigureAwait(false) > 0) throw new InvalidDataException("data after the end of the compressed body");
+                        feed.MarkEnd();
+                        done = true;
+                        break;
+                    }
+                    feed.Delivered += n;
+                    text.Advance(n);
+                }
+                int final = text.Scan(windows, done);
+                if (await StoppedAsync(ctx, response, windows).ConfigureAwait(false)) return;
+                finalDecoded += final;
+                text.Release();
+                var raw = done ? feed.All : feed.Releasable(finalDecoded);
+                if (raw.Length > 0)
+                {
+                    await ctx.Response.Body.WriteAsync(raw, ct).ConfigureAwait(false);
+                    feed.Release(raw.Length);
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            error = e.Message;
+        }
+        if (error is not null)
+        {
+            await FailUndecodableAsync(ctx, response, $"corrupt {Redaction.Excerpt(encoding, 32)} body").ConfigureAwait(false);
+            return;
+        }
+        LogStreamed(ctx, response, windows);
+    }
+
+    /// <summary>A streamed body that cannot be decoded fails closed: 403 if nothing went out yet, else the connection is cut.</summary>
+    private async Task FailUndecodableAsync(HttpContext ctx, HttpResponseMessage response, string reason)
+    {
+        var verdict = Verdict.Of(new Finding(ScannerNames.BodyParse, "Undecodable Response", Severity.High, ScanAction.Block, reason, 0));
+        var decision = DecisionPolicy.Decide(verdict, _snap.Engine.Options.Enforce);
+        _s.Metrics.CountFindings(verdict);
+        if (!ctx.Response.HasStarted)
+        {
+            await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+            return;
+        }
+        RecordBlock(ctx, response, verdict, decision);
+        ctx.Abort();
+    }
+
+    /// <summary>
+    /// After each streamed window: a blocking finding (strip too: a stream cannot be rewritten) before any byte went
+    /// out is answered with our 403 page; after, the client connection is aborted so it never gets the rest.
+    /// </summary>
+    private async Task<bool> StoppedAsync(HttpContext ctx, HttpResponseMessage response, InjectionWindows windows)
+    {
+        if (!windows.HasFindings) return false;
+        var verdict = windows.Verdict;
+        var decision = DecisionPolicy.Decide(verdict, _snap.Engine.Options.Enforce);
+        if (decision.Outcome is not (Outcome.Block or Outcome.Strip)) return false;
+        _s.Metrics.CountFindings(verdict);
+        if (!ctx.Response.HasStarted)
+        {
+            await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+            return true;
+        }
+        RecordBlock(ctx, response, verdict, decision);
+        ctx.Abort();
+        return true;
+    }
+
+    /// <summary>A streamed body that went through: counted, and logged when it had non-blocking findings.</summary>
+    private void LogStreamed(HttpContext ctx, HttpResponseMessage response, InjectionWindows windows)
+    {
+        var end = windows.Verdict;
+        _s.Metrics.CountFindings(end);
+        if (end.IsClean) return;
+        ResponseWarned = true;
+        _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, DecisionPolicy.Decide(end, _snap.Engine.Options.Enforce), "response", (int)response.StatusCode);
     }
 }

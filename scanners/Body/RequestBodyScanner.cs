@@ -58,6 +58,18 @@ public sealed class RequestBodyScanner
         return ScanStrings(extraction.Texts, extraction.Values, destinationHost);
     }
 
+    /// <summary>
+    /// Raw-text DLP on one piece of a body too large to hold (stream mode): no structure (a window of a JSON document
+    /// does not parse), but the text path's encoded and split-secret handling within the piece. Findings carry this
+    /// section's label and action, as <see cref="ScanBody(string?, string?, ReadOnlyMemory{byte}, string?)"/> gives them.
+    /// </summary>
+    public Verdict ScanRawText(string text, string? destinationHost)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!_o.Enabled) return Verdict.Clean;
+        return Relabel(_dlp.ScanText(text, destinationHost), ScannerNames.BodyDlp, null);
+    }
+
     public Verdict ScanHeaders(IEnumerable<KeyValuePair<string, string>> headers, string? destinationHost)
     {
         ArgumentNullException.ThrowIfNull(headers);

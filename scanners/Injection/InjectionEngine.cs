@@ -64,25 +64,31 @@ internal sealed class InjectionEngine
     public bool IsEmpty => _primary.IsEmpty;
 
     /// <summary>Scans <paramref name="source"/>[<paramref name="start"/>..+<paramref name="length"/>].</summary>
-    public Detection? Detect(string source, int start, int length, ref int decodeBudget)
+    public Detection? Detect(string source, int start, int length, ref int decodeBudget) =>
+        Detect(source.AsSpan(start, length), length == source.Length ? source : null, ref decodeBudget);
+
+    /// <summary>
+    /// Scans <paramref name="span"/>; <paramref name="whole"/> is the same text as a string when the caller has one
+    /// (saves a copy). Windowed callers pass spans of a pooled buffer: ASCII windows are then scanned without a copy.
+    /// </summary>
+    public Detection? Detect(ReadOnlySpan<char> span, string? whole, ref int decodeBudget)
     {
         if (_primary.IsEmpty) return null;
         var scratch = t_scratch ??= new Scratch();
         List<RawMatch>? matches = null;
 
         // ForMatching leaves printable ASCII untouched, so such text is matched where it lies.
-        var span = source.AsSpan(start, length);
         bool asciiText = TextNormalizer.IsAsciiText(span);
         string? original = null, mString = null;
         ReadOnlySpan<char> m;
         if (asciiText)
         {
             m = span;
-            if (length == source.Length) mString = source;
+            mString = whole;
         }
         else
         {
-            original = length == source.Length ? source : source.Substring(start, length);
+            original = whole ?? span.ToString();
             m = mString = TextNormalizer.ForMatching(original);
         }
         bool mAscii = asciiText || System.Text.Ascii.IsValid(m);
@@ -92,31 +98,31 @@ internal sealed class InjectionEngine
         bool vowelReady = mAscii && !_vowel.IsEmpty && KeywordFinder.FindPair(_primary.Finder, _vowel.Finder, m, scratch.View, scratch.Vowel, MaxHits);
         bool indexed = vowelReady || _primary.Finder.Find(m, mAscii, scratch.View, MaxHits);
         if (_primary.Run(m, mAscii, scratch.View.Items, indexed, null, ref matches, decoded: false))
-            return new(matches!, mString ?? m.ToString());
+            return new(matches!, mString ?? m.ToString(), 1);
 
         // Pass 2: invisible characters become spaces, so "ignore\u200Ball" keeps its word break.
         if (!asciiText)
         {
             string spaced = TextNormalizer.ForMatching(TextNormalizer.ReplaceInvisibleWithSpace(original!));
             if (!ReferenceEquals(spaced, mString) && spaced != mString && RunOn(_primary, spaced, "word_boundary", ref matches, scratch.Other))
-                return new(matches!, spaced);
+                return new(matches!, spaced, 2);
         }
 
         // Pass 3: leetspeak ("1gn0r3 4ll").
         if (HasLeetInWord(m) && Folded(m, mAscii, leet: true, _primary, "leetspeak", ref matches, scratch, decoded: false, hitsReady: false))
-            return new(matches!, mString ?? m.ToString());
+            return new(matches!, mString ?? m.ToString(), 3);
 
         // Pass 4: optional whitespace ("ignoreallpreviousinstructions").
         if (_optSpace.Run(m, mAscii, scratch.View.Items, indexed, "optional_whitespace", ref matches, decoded: false))
-            return new(matches!, mString ?? m.ToString());
+            return new(matches!, mString ?? m.ToString(), 4);
 
         // Pass 5: vowel fold of content and regex ("instroctions").
         if (Folded(m, mAscii, leet: false, _vowel, "vowel_fold", ref matches, scratch, decoded: false, hitsReady: vowelReady))
-            return new(matches!, mString ?? m.ToString());
+            return new(matches!, mString ?? m.ToString(), 5);
 
         // Pass 6: encoded payloads.
         if (EncodedPayloads.HasEncodedRun(m) && Decoded(m, mString, 0, ref matches, ref decodeBudget, scratch))
-            return new(matches!, mString ?? m.ToString());
+            return new(matches!, mString ?? m.ToString(), 6);
         return null;
     }
 

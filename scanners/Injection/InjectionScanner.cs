@@ -119,6 +119,28 @@ public sealed class InjectionScanner : IInjectionScanner
         return (extra is null ? Verdict.Clean : Verdict.Of(extra), null);
     }
 
+    /// <summary>
+    /// Windowed scanning for callers that hold the text in pieces (a body decoded window by window into a pooled
+    /// buffer): feed windows that overlap by at least <see cref="WindowOverlap"/> chars and read the combined verdict.
+    /// <see cref="InjectionOptions.MaxScanChars"/> does not apply: nothing is held whole, so everything is scanned.
+    /// </summary>
+    public InjectionWindows BeginWindows() => new(this);
+
+    /// <summary>One window through both groups, with the same gating as a whole-text scan; null where a group found nothing.</summary>
+    internal (Detection? Core, Detection? Main) DetectWindow(ReadOnlySpan<char> window)
+    {
+        int budget = 4 * Math.Max(window.Length, 4096);
+        Detection? mainHit = null;
+        if (_coreInMain)
+        {
+            mainHit = _main!.Detect(window, null, ref budget);
+            if (mainHit is null) return (null, null);
+            budget = 4 * Math.Max(window.Length, 4096);
+        }
+        if (_core.Detect(window, null, ref budget) is { } core) return (core, mainHit);
+        return (null, mainHit ?? _main?.Detect(window, null, ref budget));
+    }
+
     private static Verdict Build(Detection d, string scanner, Severity severity, ScanAction action, int offset, Finding? extra)
     {
         var builder = ImmutableArray.CreateBuilder<Finding>(d.Matches.Count + 1);

@@ -111,6 +111,7 @@ internal static class ScanningBinder
             Patterns = ValueList<ResponsePatternConfig>.From(patterns),
             ExemptDomains = s.StringList("exempt_domains", d.ExemptDomains),
             SseStreaming = sseConfig,
+            Oversize = Oversize(s),
         };
         s.Done();
         return result;
@@ -128,8 +129,13 @@ internal static class ScanningBinder
             HeaderMode = s.Enum("header_mode", d.HeaderMode, "sensitive", "all"),
             SensitiveHeaders = s.StringList("sensitive_headers", d.SensitiveHeaders),
             IgnoreHeaders = s.StringList("ignore_headers", d.IgnoreHeaders),
+            Oversize = Oversize(s),
         };
         s.Done();
         return result;
     }
+
+    /// <summary><c>oversize: block | stream</c> (our extension); default block, Pipelock's fail-closed contract.</summary>
+    private static OversizeMode Oversize(YamlSection s) =>
+        s.Enum("oversize", "block", "block", "stream") == "stream" ? OversizeMode.Stream : OversizeMode.Block;
 }

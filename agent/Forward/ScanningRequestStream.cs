@@ -1,0 +1,204 @@
+using Pipelock.Scanners.Body;
+using Pipelock.Scanners.Verdicts;
+
+namespace Pipelock.Agent.Forward;
+
+/// <summary>
+/// The request body YARP forwards when it is larger than <c>max_body_bytes</c> and <c>oversize: stream</c>: the bytes
+/// already buffered, then the rest of the client's body, handed out only after DLP saw them in a window, holding back
+/// the overlap tail (<see cref="Utf8TextWindows"/>) so a secret on a window seam is never partly sent. A blocking
+/// finding makes the next read throw: YARP then abandons the upstream request mid-body (the origin never receives the
+/// secret's bytes and the request never completes), and <see cref="Blocked"/> tells the handler to answer 403.
+/// A content-encoded body is decoded as it flows into the same windows, its raw bytes held by a
+/// <see cref="CheckpointFeed"/> and handed out only up to a point whose decoded text is final; a corrupt or unknown
+/// coding blocks. Memory is one window (plus the held raw bytes), whatever the body size.
+/// </summary>
+public sealed class ScanningRequestStream : Stream
+{
+    private readonly Stream _client;
+    private readonly Utf8TextWindows _windows = new();
+    private readonly BodyDlpWindows _dlp;
+    private readonly bool _enforce;
+    private ReadOnlyMemory<byte> _prefix;
+    private int _handedOut;
+    private bool _clientDone, _scannedFinal;
+
+    // Content-encoded bodies only: the raw side, the decoded view, the raw bytes cleared to go and the decoded bytes final.
+    private readonly CheckpointFeed? _feed;
+    private readonly Stream? _decoded;
+    private ReadOnlyMemory<byte> _cleared;
+    private long _finalDecoded;
+
+    /// <param name="prefix">Bytes already read from <paramref name="client"/> (the caller keeps owning their buffer until the forward is over).</param>
+    /// <param name="contentEncoding">The body's Content-Encoding; null or identity: scanned as it is.</param>
+    public ScanningRequestStream(Stream client, ReadOnlyMemory<byte> prefix, RequestBodyScanner scanner, string? host, bool enforce, string? contentEncoding = null)
+    {
+        _client = client;
+        _prefix = prefix;
+        _dlp = new BodyDlpWindows(scanner, host);
+        _enforce = enforce;
+        if (ContentDecodingStream.HasCoding(contentEncoding))
+        {
+            _feed = new CheckpointFeed(client, prefix);
+            _decoded = ContentDecodingStream.Open(contentEncoding, _feed, out var error);
+            if (_decoded is null) Fail(error!);
+        }
+    }
+
+    /// <summary>The blocking decision that stopped the body; null while it flows.</summary>
+    public Decision? Blocked { get; private set; }
+
+    /// <summary>Findings so far (warn-only ones included).</summary>
+    public Verdict Verdict => _dlp.Verdict;
+
+    /// <summary>The decision on the findings so far.</summary>
+    public Decision Decision => Blocked ?? DecisionPolicy.Decide(_dlp.Verdict, _enforce);
+
+    /// <summary>Scans the first window before anything goes upstream: a secret there is answered 403 with no upstream contact.</summary>
+    public async ValueTask<bool> PrimeAsync(CancellationToken ct)
+    {
+        if (Blocked is not null) return false;
+        if (_feed is not null)
+        {
+            if (_cleared.IsEmpty && !_scannedFinal) await ScanNextCodedAsync(ct).ConfigureAwait(false);
+        }
+        else if (_windows.Final == 0 && !_scannedFinal)
+        {
+            await ScanNextAsync(ct).ConfigureAwait(false);
+        }
+        return Blocked is null;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty) return 0;
+        if (_feed is not null) return await ReadCodedAsync(buffer, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            if (Blocked is not null) throw new IOException("request body blocked by DLP");
+            int available = _windows.Final - _handedOut;
+            if (available > 0)
+            {
+                int n = Math.Min(available, buffer.Length);
+                _windows.Buffered.Slice(_handedOut, n).CopyTo(buffer);
+                _handedOut += n;
+                if (_handedOut == _windows.Final)
+                {
+                    _windows.Release();
+                    _handedOut = 0;
+                }
+                return n;
+            }
+            if (_scannedFinal) return 0;
+            await ScanNextAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Fills the window from the prefix, then the client, and scans it; at the end of the body, finally.</summary>
+    private async ValueTask ScanNextAsync(CancellationToken ct)
+    {
+        while (!_windows.IsFull && !_clientDone)
+        {
+            if (!_prefix.IsEmpty)
+            {
+                _prefix = _prefix[_windows.Write(_prefix.Span)..];
+                continue;
+            }
+            int n = await _client.ReadAsync(_windows.Free, ct).ConfigureAwait(false);
+            if (n == 0) _clientDone = true;
+            else _windows.Advance(n);
+        }
+        _scannedFinal = _clientDone;
+        _windows.Scan(_dlp, _scannedFinal);
+        if (_dlp.HasFindings && DecisionPolicy.Decide(_dlp.Verdict, _enforce) is { Blocked: true } d) Blocked = d;
+    }
+
+    private async ValueTask<int> ReadCodedAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (Blocked is not null) throw new IOException("request body blocked by DLP");
+            if (_handedOut < _cleared.Length)
+            {
+                int n = Math.Min(_cleared.Length - _handedOut, buffer.Length);
+                _cleared.Slice(_handedOut, n).CopyTo(buffer);
+                _handedOut += n;
+                return n;
+            }
+            if (_cleared.Length > 0)
+            {
+                _feed!.Release(_cleared.Length);
+                _cleared = default;
+                _handedOut = 0;
+            }
+            if (_scannedFinal) return 0;
+            await ScanNextCodedAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Decodes into the window until it is full or the body ends, scans it, and clears the raw bytes whose text is final.</summary>
+    private async ValueTask ScanNextCodedAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!_windows.IsFull)
+            {
+                int n = await _decoded!.ReadAsync(_windows.Free, ct).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    // Bytes after the end of the compressed stream would reach the upstream unscanned.
+                    if (await _feed!.ReadAsync(new byte[1], ct).ConfigureAwait(false) > 0) throw new InvalidDataException("data after the end of the compressed body");
+                    _feed.MarkEnd();
+                    _scannedFinal = true;
+                    break;
+                }
+                _feed!.Delivered += n;
+                _windows.Advance(n);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            Fail("corrupt or undecodable content-encoded body");
+            return;
+        }
+        _finalDecoded += _windows.Scan(_dlp, _scannedFinal);
+        _windows.Release();
+        if (_dlp.HasFindings && DecisionPolicy.Decide(_dlp.Verdict, _enforce) is { Blocked: true } d)
+        {
+            Blocked = d;
+            return;
+        }
+        _cleared = _scannedFinal ? _feed!.All : _feed!.Releasable(_finalDecoded);
+        _handedOut = 0;
+    }
+
+    /// <summary>A body that cannot be decoded is a body that cannot be scanned: fail closed (always blocks).</summary>
+    private void Fail(string reason) =>
+        Blocked = DecisionPolicy.Decide(Verdict.Of(new Finding(ScannerNames.BodyParse, reason, Severity.High, ScanAction.Block, Redaction.Excerpt(reason))), _enforce);
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _windows.Dispose();
+            _decoded?.Dispose();
+            _feed?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
