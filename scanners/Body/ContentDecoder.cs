@@ -40,6 +40,8 @@ public static class ContentDecoder
             }
             catch (InvalidDataException) { error = $"corrupt {c} body"; return false; }
             catch (IOException) { error = $"corrupt {c} body"; return false; }
+            // BrotliStream reports corrupt input as InvalidOperationException ("decoder ran into invalid data").
+            catch (InvalidOperationException) { error = $"corrupt {c} body"; return false; }
         }
         return true;
     }
