@@ -24,11 +24,25 @@ public static class BoundedBody
             {
                 if (length == buffer.Length)
                 {
+                    byte? extra = null;
+                    if (declared == length)
+                    {
+                        // The declared length is in: probe for the end without doubling the buffer first (a 1 MB body
+                        // otherwise took a 2 MB pooled array, and a copy, just to read the final 0).
+                        var probe = new byte[1];
+                        if (await stream.ReadAsync(probe, ct).ConfigureAwait(false) == 0) return (buffer, length, false);
+                        extra = probe[0];
+                    }
                     if (buffer.Length >= cap) return (buffer, length, true);
                     var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, cap));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
+                    if (extra is { } b)
+                    {
+                        buffer[length++] = b;
+                        if (length > limit) return (buffer, length, true);
+                    }
                 }
                 int n = await stream.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, cap) - length), ct).ConfigureAwait(false);
                 if (n == 0) return (buffer, length, false);
