@@ -167,9 +167,16 @@ public sealed class ScanningTransformer : HttpTransformer
                         await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
                         return;
                     }
+                    // Strip gives null when it cannot rewrite what it found (a leet/vowel-fold/decoded hit, or a text
+                    // past its window): block then, never pass the original text on.
+                    if (engine.Injection.Strip(text) is not { } redacted)
+                    {
+                        await BlockAsync(ctx, response, verdict, decision).ConfigureAwait(false);
+                        return;
+                    }
                     ResponseWarned = true;
                     _s.Log.Decision("response_scan", ctx.Request.Method, _target, _clientIp, _requestId, decision, "response", (int)response.StatusCode);
-                    var stripped = Encoding.UTF8.GetBytes(engine.Injection.Strip(text) ?? text);
+                    var stripped = Encoding.UTF8.GetBytes(redacted);
                     ctx.Response.Headers.ContentEncoding = default;
                     ctx.Response.Headers.ETag = default;
                     ctx.Response.ContentLength = stripped.Length;

@@ -42,11 +42,25 @@ public sealed class TlsBumpLayer
     {
         var tls = _s.Tls!;
         var started = Stopwatch.GetTimestamp();
+        // Minting comes first and outside the handshake's error handling: a client gone while we mint never saw our
+        // certificate, so it must not count as one that rejected it (auto-passthrough).
+        SslStreamCertificateContext leaf;
+        try
+        {
+            leaf = await tls.LeafFor(leafName, ctx.ConnectionClosed).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ArgumentException or InvalidOperationException
+            or System.Security.Cryptography.CryptographicException)
+        {
+            if (e is not OperationCanceledException)
+                _s.Log.Event("warn", "error", ("target", target.Authority), ("client_ip", clientIp), ("request_id", requestId),
+                    ("error", "could not mint a certificate for the client"), ("detail", Detail(e)));
+            return BumpFailure.Other;
+        }
+        _s.Metrics.CertCacheSize.Set(tls.CacheSize());
         var ssl = new SslStream(new DuplexPipeStream(ctx.Transport), leaveInnerStreamOpen: true);
         try
         {
-            var leaf = await tls.LeafFor(leafName, ctx.ConnectionClosed).ConfigureAwait(false);
-            _s.Metrics.CertCacheSize.Set(tls.CacheSize());
             using var hs = CancellationTokenSource.CreateLinkedTokenSource(ctx.ConnectionClosed);
             hs.CancelAfter(HandshakeTimeout);
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions

@@ -41,8 +41,9 @@ public class TlsBumpFailureClassificationTests
     [MemberData(nameof(Cases))]
     public void HandshakeFailures_AreClassified(string name, Exception e, bool connectionClosed, BumpFailure expected)
     {
-        Assert.True(name.Length > 0);
-        Assert.Equal(expected, TlsBumpLayer.Classify(e, connectionClosed));
+        var actual = TlsBumpLayer.Classify(e, connectionClosed);
+
+        Assert.True(expected == actual, $"{name}: expected {expected}, got {actual}");
     }
 
     private static AuthenticationException Auth(Exception inner) => new("Authentication failed, see inner exception.", inner);
