@@ -9,9 +9,9 @@ namespace Pipelock.Agent.Forward;
 /// the overlap tail (<see cref="Utf8TextWindows"/>) so a secret on a window seam is never partly sent. A blocking
 /// finding makes the next read throw: YARP then abandons the upstream request mid-body (the origin never receives the
 /// secret's bytes and the request never completes), and <see cref="Blocked"/> tells the handler to answer 403.
-/// A content-encoded body is decoded as it flows into the same windows, its raw bytes held by a
-/// <see cref="CheckpointFeed"/> and handed out only up to a point whose decoded text is final; a corrupt or unknown
-/// coding blocks. Memory is one window (plus the held raw bytes), whatever the body size.
+/// A content-encoded body blocks: .NET's decoders cannot say exactly where a compressed stream ends, and bytes an
+/// attacker appends after it would reach the upstream unscanned (buffered bodies get an exact end check instead).
+/// Memory is one window, whatever the body size.
 /// </summary>
 public sealed class ScanningRequestStream : Stream
 {
@@ -23,12 +23,6 @@ public sealed class ScanningRequestStream : Stream
     private int _handedOut;
     private bool _clientDone, _scannedFinal;
 
-    // Content-encoded bodies only: the raw side, the decoded view, the raw bytes cleared to go and the decoded bytes final.
-    private readonly CheckpointFeed? _feed;
-    private readonly Stream? _decoded;
-    private ReadOnlyMemory<byte> _cleared;
-    private long _finalDecoded;
-
     /// <param name="prefix">Bytes already read from <paramref name="client"/> (the caller keeps owning their buffer until the forward is over).</param>
     /// <param name="contentEncoding">The body's Content-Encoding; null or identity: scanned as it is.</param>
     public ScanningRequestStream(Stream client, ReadOnlyMemory<byte> prefix, RequestBodyScanner scanner, string? host, bool enforce, string? contentEncoding = null)
@@ -38,11 +32,7 @@ public sealed class ScanningRequestStream : Stream
         _dlp = new BodyDlpWindows(scanner, host);
         _enforce = enforce;
         if (ContentDecodingStream.HasCoding(contentEncoding))
-        {
-            _feed = new CheckpointFeed(client, prefix);
-            _decoded = ContentDecodingStream.Open(contentEncoding, _feed, out var error);
-            if (_decoded is null) Fail(error!);
-        }
+            Fail("content-encoded request body over max_body_bytes: cannot be streamed (its end cannot be proven)");
     }
 
     /// <summary>The blocking decision that stopped the body; null while it flows.</summary>
@@ -58,11 +48,7 @@ public sealed class ScanningRequestStream : Stream
     public async ValueTask<bool> PrimeAsync(CancellationToken ct)
     {
         if (Blocked is not null) return false;
-        if (_feed is not null)
-        {
-            if (_cleared.IsEmpty && !_scannedFinal) await ScanNextCodedAsync(ct).ConfigureAwait(false);
-        }
-        else if (_windows.Final == 0 && !_scannedFinal)
+        if (_windows.Final == 0 && !_scannedFinal)
         {
             await ScanNextAsync(ct).ConfigureAwait(false);
         }
@@ -72,7 +58,6 @@ public sealed class ScanningRequestStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty) return 0;
-        if (_feed is not null) return await ReadCodedAsync(buffer, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             if (Blocked is not null) throw new IOException("request body blocked by DLP");
@@ -113,65 +98,6 @@ public sealed class ScanningRequestStream : Stream
         if (_dlp.HasFindings && DecisionPolicy.Decide(_dlp.Verdict, _enforce) is { Blocked: true } d) Blocked = d;
     }
 
-    private async ValueTask<int> ReadCodedAsync(Memory<byte> buffer, CancellationToken ct)
-    {
-        while (true)
-        {
-            if (Blocked is not null) throw new IOException("request body blocked by DLP");
-            if (_handedOut < _cleared.Length)
-            {
-                int n = Math.Min(_cleared.Length - _handedOut, buffer.Length);
-                _cleared.Slice(_handedOut, n).CopyTo(buffer);
-                _handedOut += n;
-                return n;
-            }
-            if (_cleared.Length > 0)
-            {
-                _feed!.Release(_cleared.Length);
-                _cleared = default;
-                _handedOut = 0;
-            }
-            if (_scannedFinal) return 0;
-            await ScanNextCodedAsync(ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Decodes into the window until it is full or the body ends, scans it, and clears the raw bytes whose text is final.</summary>
-    private async ValueTask ScanNextCodedAsync(CancellationToken ct)
-    {
-        try
-        {
-            while (!_windows.IsFull)
-            {
-                int n = await _decoded!.ReadAsync(_windows.Free, ct).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    // Bytes after the end of the compressed stream would reach the upstream unscanned.
-                    if (await _feed!.ReadAsync(new byte[1], ct).ConfigureAwait(false) > 0) throw new InvalidDataException("data after the end of the compressed body");
-                    _feed.MarkEnd();
-                    _scannedFinal = true;
-                    break;
-                }
-                _feed!.Delivered += n;
-                _windows.Advance(n);
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
-        {
-            Fail("corrupt or undecodable content-encoded body");
-            return;
-        }
-        _finalDecoded += _windows.Scan(_dlp, _scannedFinal);
-        _windows.Release();
-        if (_dlp.HasFindings && DecisionPolicy.Decide(_dlp.Verdict, _enforce) is { Blocked: true } d)
-        {
-            Blocked = d;
-            return;
-        }
-        _cleared = _scannedFinal ? _feed!.All : _feed!.Releasable(_finalDecoded);
-        _handedOut = 0;
-    }
-
     /// <summary>A body that cannot be decoded is a body that cannot be scanned: fail closed (always blocks).</summary>
     private void Fail(string reason) =>
         Blocked = DecisionPolicy.Decide(Verdict.Of(new Finding(ScannerNames.BodyParse, reason, Severity.High, ScanAction.Block, Redaction.Excerpt(reason))), _enforce);
@@ -196,8 +122,6 @@ public sealed class ScanningRequestStream : Stream
         if (disposing)
         {
             _windows.Dispose();
-            _decoded?.Dispose();
-            _feed?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -134,31 +134,21 @@ public sealed class ScanningRequestStreamTests
     [Theory]
     [InlineData("gzip", 0)]
     [InlineData("br", 65_537)]
-    public async Task CompressedCleanBody_PassesByteExact(string coding, int prefix)
+    public async Task CompressedBody_IsBlockedBeforeAnythingGoesOut(string coding, int prefix)
     {
-        var body = Compress(coding, Encoding.UTF8.GetBytes(StreamTestData.Prose(800_000, 31)));
+        // Clean text followed by a secret after the end of the compressed stream: .NET's decoders stop at the end
+        // and ignore the rest, so a streamed coded body could carry bytes no scan saw. Such bodies are refused whole.
+        var secret = StreamTestData.AwsKey();
+        var clean = Compress(coding, Encoding.UTF8.GetBytes(StreamTestData.Prose(800_000, 31)));
+        var body = clean.Concat(Encoding.ASCII.GetBytes(" " + secret)).ToArray();
         using var s = CodedStream(body, Math.Min(prefix, body.Length), coding);
 
+        Assert.False(await s.PrimeAsync(CancellationToken.None));
         var (output, threw) = await DrainAsync(s, 8192);
 
-        Assert.True(!threw, s.Blocked?.Verdict.Findings[0].ToString());
-        Assert.Equal(body, output);
-    }
-
-    [Theory]
-    [InlineData("gzip")]
-    [InlineData("br")]
-    public async Task CompressedBody_LateSecret_Stops_BeforeAnyOfItCanBeDecoded(string coding)
-    {
-        var secret = StreamTestData.AwsKey();
-        var body = Compress(coding, Encoding.UTF8.GetBytes(StreamTestData.Plant(StreamTestData.Prose(800_000, 32), secret, 600_000)));
-        using var s = CodedStream(body, 0, coding);
-
-        var (output, threw) = await DrainAsync(s, 8192);
-
-        Assert.True(threw, "the secret should have stopped the body");
-        Assert.True(output.Length > 0, "the clean start should have been forwarded: " + s.Blocked?.Verdict.Findings[0]);
-        Assert.DoesNotContain(secret[..4], Decompress(coding, output), StringComparison.Ordinal);
+        Assert.True(threw);
+        Assert.Empty(output);
+        Assert.Equal(ScannerNames.BodyParse, s.Blocked!.Verdict.Findings[0].Scanner);
     }
 
     [Theory]
