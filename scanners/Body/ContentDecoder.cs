@@ -32,10 +32,12 @@ public static class ContentDecoder
                 {
                     "gzip" or "x-gzip" => new GZipStream(input, CompressionMode.Decompress),
                     "br" => new BrotliStream(input, CompressionMode.Decompress),
-                    _ => LooksLikeZlib(decoded.Span) ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress),
+                    _ => CompressedStreamEnd.LooksLikeZlib(decoded.Span) ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress),
                 };
                 if (!TryReadCapped(stream, maxOutputBytes, out var bytes)) { error = "decompressed body exceeds max_body_bytes"; return false; }
                 if (c is "gzip" or "x-gzip" && !GzipTrailerMatches(decoded.Span, bytes.Length)) { error = $"corrupt {c} body"; return false; }
+                // The decoders drop whatever follows the compressed stream, but the raw bytes are what gets forwarded.
+                if (!CompressedStreamEnd.EndsExactly(c, decoded)) { error = $"corrupt {c} body, or data after its end"; return false; }
                 decoded = bytes;
             }
             catch (InvalidDataException) { error = $"corrupt {c} body"; return false; }
@@ -52,9 +54,6 @@ public static class ContentDecoder
     /// </summary>
     private static bool GzipTrailerMatches(ReadOnlySpan<byte> gz, int outputLength) =>
         gz.Length >= 18 && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(gz[^4..]) == (uint)outputLength;
-
-    /// <summary>RFC 1950 header: CM = 8 and the 16-bit header is a multiple of 31.</summary>
-    private static bool LooksLikeZlib(ReadOnlySpan<byte> b) => b.Length >= 2 && (b[0] & 0x0F) == 8 && (b[0] << 8 | b[1]) % 31 == 0;
 
     private static bool TryReadCapped(Stream s, long max, out byte[] bytes)
     {

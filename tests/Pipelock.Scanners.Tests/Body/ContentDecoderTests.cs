@@ -47,3 +47,69 @@ public class ContentDecoderTests
         return output.ToArray();
     }
 }
+
+public class CompressedStreamEndTests
+{
+    private static readonly byte[] Plain = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("monthly budget summary, nothing secret here. ", 3000)));
+
+    public static TheoryData<string, string> Codings => new() { { "gzip", "gzip" }, { "deflate", "zlib" }, { "deflate", "raw" }, { "br", "br" } };
+
+    [Theory]
+    [MemberData(nameof(Codings))]
+    public void AWholeStream_EndsExactly(string coding, string format) =>
+        Assert.True(CompressedStreamEnd.EndsExactly(coding, Encode(format, Plain)));
+
+    [Theory]
+    [MemberData(nameof(Codings))]
+    public void BytesAfterTheEnd_AreCaught_AndTheBodyIsRefused(string coding, string format)
+    {
+        // What an exfiltrating client would send: a clean compressed stream, then plaintext the decoders never show.
+        var body = Encode(format, Plain).Concat(System.Text.Encoding.ASCII.GetBytes(" AKIA" + new string('Q', 16))).ToArray();
+
+        Assert.False(CompressedStreamEnd.EndsExactly(coding, body));
+        Assert.False(ContentDecoder.TryDecode(coding, body, 1 << 20, out _, out var error));
+        Assert.StartsWith("corrupt", error);
+    }
+
+    [Fact]
+    public void GzipTrailingBytes_EndingInAForgedLengthTrailer_AreStillCaught()
+    {
+        // The old check read ISIZE from the last 4 bytes only: an attacker simply repeats it after the payload.
+        var gz = Encode("gzip", Plain);
+        var body = gz.Concat(System.Text.Encoding.ASCII.GetBytes(" AKIA" + new string('Q', 16))).Concat(gz[^8..]).ToArray();
+
+        Assert.False(ContentDecoder.TryDecode("gzip", body, 1 << 20, out _, out var error));
+        Assert.Contains("after its end", error);
+    }
+
+    [Theory]
+    [MemberData(nameof(Codings))]
+    public void ATruncatedStream_DoesNotEndExactly(string coding, string format)
+    {
+        var whole = Encode(format, Plain);
+        Assert.False(CompressedStreamEnd.EndsExactly(coding, whole.AsMemory(0, whole.Length - 3)));
+    }
+
+    [Fact]
+    public void GzipMembers_OneAfterAnother_AreOneBody()
+    {
+        var body = Encode("gzip", Plain).Concat(Encode("gzip", Plain)).ToArray();
+        Assert.True(CompressedStreamEnd.EndsExactly("gzip", body));
+    }
+
+    private static byte[] Encode(string format, byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (Stream s = format switch
+        {
+            "gzip" => new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true),
+            "br" => new BrotliStream(output, CompressionLevel.Optimal, leaveOpen: true),
+            "raw" => new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true),
+            _ => new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true),
+        })
+        {
+            s.Write(data);
+        }
+        return output.ToArray();
+    }
+}
