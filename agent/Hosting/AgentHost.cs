@@ -284,6 +284,10 @@ public static class AgentHost
             ("mcp_listen", frontsMcp ? options.McpListen?.ToString() : null), ("mcp_upstream", options.McpUpstream?.ToString()),
             ("mode", cfg.Mode.ToString().ToLowerInvariant()), ("config", options.ConfigPath ?? "built-in default"),
             ("tls_interception", tls is not null), ("kill_switch_active", killSwitch.IsActive));
+        // Only now, with the listeners and the interception rules up, is the service ready (Type=notify).
+        await using var serviceManager = new ServiceManager();
+        serviceManager.Ready("listening on " + options.Listen + (transparent.Enabled ? ", transparent interception on" : ""));
+        using var stopping = app.Lifetime.ApplicationStopping.Register(static m => ((ServiceManager)m!).Stopping(), serviceManager);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         if (rules is not null)
         {
