@@ -129,8 +129,10 @@ public sealed class ScanningTransformer : HttpTransformer
             string? encoding = response.Content.Headers.ContentEncoding.Count > 0 ? string.Join(",", response.Content.Headers.ContentEncoding) : null;
             if (tooLarge && _snap.Config.ResponseScanning.Oversize == OversizeMode.Stream)
             {
+                // A content-encoded body is not streamed: where its compressed stream ends cannot be proven as it
+                // flows, and bytes after the end would reach the client unscanned. Refused, as it is in block mode.
                 if (ContentDecodingStream.HasCoding(encoding))
-                    await StreamDecodedAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length), encoding!).ConfigureAwait(false);
+                    await FailUndecodableAsync(ctx, response, "content-encoded response over max_response_bytes: not streamed").ConfigureAwait(false);
                 else
                     await StreamAsync(ctx, response, upstreamBody, buffer.AsMemory(0, length)).ConfigureAwait(false);
                 return;
@@ -249,72 +251,6 @@ public sealed class ScanningTransformer : HttpTransformer
             if (await StoppedAsync(ctx, response, windows).ConfigureAwait(false)) return;
             if (final > 0) await ctx.Response.Body.WriteAsync(text.Buffered[..final], ct).ConfigureAwait(false);
             text.Release();
-        }
-        LogStreamed(ctx, response, windows);
-    }
-
-    /// <summary>
-    /// <c>oversize: stream</c> for a content-encoded response: decoded incrementally into the same windows while the
-    /// raw bytes are held by a <see cref="CheckpointFeed"/>; raw bytes go to the client only once all the text they
-    /// decode to is final, so the client never gets a compressed byte of unscanned text. A corrupt body, bytes after the
-    /// end of the compressed stream, or input that yields no text past <see cref="CheckpointFeed.MaxPendingBytes"/> fail
-    /// closed like a finding.
-    /// </summary>
-    private async Task StreamDecodedAsync(HttpContext ctx, HttpResponseMessage response, Stream upstream, ReadOnlyMemory<byte> prefix, string encoding)
-    {
-        var engine = _snap.Engine;
-        var windows = engine.Injection.BeginWindows();
-        using var text = new Utf8TextWindows();
-        using var feed = new CheckpointFeed(upstream, prefix);
-        var ct = ctx.RequestAborted;
-        string? error = null;
-        await using var decoded = ContentDecodingStream.Open(encoding, feed, out error);
-        if (decoded is null)
-        {
-            await FailUndecodableAsync(ctx, response, error!).ConfigureAwait(false);
-            return;
-        }
-        long finalDecoded = 0;
-        bool done = false;
-        try
-        {
-            while (!done)
-            {
-                while (!text.IsFull)
-                {
-                    int n = await decoded.ReadAsync(text.Free, ct).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        // Bytes after the end of the compressed stream would reach the client unscanned.
-                        var probe = new byte[1];
-                        if (await feed.ReadAsync(probe, ct).ConfigureAwait(false) > 0) throw new InvalidDataException("data after the end of the compressed body");
-                        feed.MarkEnd();
-                        done = true;
-                        break;
-                    }
-                    feed.Delivered += n;
-                    text.Advance(n);
-                }
-                int final = text.Scan(windows, done);
-                if (await StoppedAsync(ctx, response, windows).ConfigureAwait(false)) return;
-                finalDecoded += final;
-                text.Release();
-                var raw = done ? feed.All : feed.Releasable(finalDecoded);
-                if (raw.Length > 0)
-                {
-                    await ctx.Response.Body.WriteAsync(raw, ct).ConfigureAwait(false);
-                    feed.Release(raw.Length);
-                }
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
-        {
-            error = e.Message;
-        }
-        if (error is not null)
-        {
-            await FailUndecodableAsync(ctx, response, $"corrupt {Redaction.Excerpt(encoding, 32)} body").ConfigureAwait(false);
-            return;
         }
         LogStreamed(ctx, response, windows);
     }

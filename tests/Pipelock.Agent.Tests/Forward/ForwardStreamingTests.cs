@@ -79,30 +79,13 @@ public sealed class ForwardStreamingTests : IAsyncLifetime
         return ms.ToArray();
     }
 
-    /// <summary>Decodes what arrived of a cut compressed body, as far as it goes.</summary>
-    private static string DecodePrefix(string coding, byte[] raw)
-    {
-        var output = new MemoryStream();
-        try
-        {
-            using Stream z = coding == "gzip" ? new GZipStream(new MemoryStream(raw), CompressionMode.Decompress) : new BrotliStream(new MemoryStream(raw), CompressionMode.Decompress);
-            var buf = new byte[4096];
-            int n;
-            while ((n = z.Read(buf)) > 0) output.Write(buf, 0, n);
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException)
-        {
-            // Truncated: keep what decoded.
-        }
-        return Encoding.UTF8.GetString(output.ToArray());
-    }
-
     [Theory]
     [InlineData("gzip", false)]
     [InlineData("br", true)]
-    public async Task LargeCompressedCleanResponse_ArrivesByteExact(string coding, bool chunked)
+    public async Task CompressedOversizeResponse_IsRefused_NotStreamed(string coding, bool chunked)
     {
-        // Random bytes as text (no phrase can form) compress poorly, so the compressed body is itself over the limit.
+        // Where a compressed stream ends cannot be proven as it flows (bytes after it would go out unscanned), so a
+        // content-encoded body over the limit is refused even in stream mode, clean or not.
         var plain = Encoding.UTF8.GetBytes(StreamTestData.Prose(900_000, 13) + Convert.ToBase64String(RandomNumberGenerator.GetBytes(300_000)));
         var body = Compress(coding, plain);
         Assert.True(body.Length > 65536);
@@ -110,36 +93,8 @@ public sealed class ForwardStreamingTests : IAsyncLifetime
 
         using var r = await _h.Client.GetAsync(_h.OriginUrl + "/r/cz" + coding);
 
-        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        Assert.Equal(SHA256.HashData(body), SHA256.HashData(await r.Content.ReadAsByteArrayAsync()));
-    }
-
-    [Theory]
-    [InlineData("gzip")]
-    [InlineData("br")]
-    public async Task LateInjectionInACompressedResponse_Aborts_BeforeItsTextCanBeDecoded(string coding)
-    {
-        var filler = Convert.ToBase64String(RandomNumberGenerator.GetBytes(600_000)).Replace('+', ' ').Replace('/', ' ');
-        var text = StreamTestData.Plant(filler, StreamTestData.Injection, 700_000);
-        var body = Compress(coding, Encoding.UTF8.GetBytes(text));
-        int phraseAt = text.IndexOf(StreamTestData.Injection, StringComparison.Ordinal);
-        _h.Responses["lz" + coding] = (body, coding, false);
-
-        using var r = await _h.Client.GetAsync(_h.OriginUrl + "/r/lz" + coding, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        await using var s = await r.Content.ReadAsStreamAsync();
-        var received = new MemoryStream();
-        var buf = new byte[16 * 1024];
-        await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            int n;
-            while ((n = await s.ReadAsync(buf)) > 0) received.Write(buf, 0, n);
-        });
-
-        Assert.True(received.Length > 0, "the clean start should have been streamed");
-        var decoded = DecodePrefix(coding, received.ToArray());
-        Assert.True(decoded.Length < phraseAt, $"{decoded.Length} chars decodable, the phrase starts at {phraseAt}");
-        Assert.DoesNotContain("Ignore all", decoded, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.True((await r.Content.ReadAsByteArrayAsync()).Length < 4096); // our page, none of the body
     }
 
     [Fact]
@@ -151,23 +106,15 @@ public sealed class ForwardStreamingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CorruptCompressedOversize_FailsClosed()
+    public async Task CorruptCompressedOversize_Is403()
     {
         var body = Compress("gzip", Encoding.UTF8.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(400_000))));
         body.AsSpan(body.Length / 2, 64).Fill(0xFF); // corrupt the middle
         _h.Responses["bad"] = (body, "gzip", false);
 
-        using var r = await _h.Client.GetAsync(_h.OriginUrl + "/r/bad", HttpCompletionOption.ResponseHeadersRead);
-        if (r.StatusCode == HttpStatusCode.OK)
-        {
-            // The clean start streamed, then the corruption cut the connection.
-            await using var s = await r.Content.ReadAsStreamAsync();
-            await Assert.ThrowsAnyAsync<Exception>(async () => { while (await s.ReadAsync(new byte[16384]) > 0) { } });
-        }
-        else
-        {
-            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
-        }
+        using var r = await _h.Client.GetAsync(_h.OriginUrl + "/r/bad");
+
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
     }
 
     [Fact]
