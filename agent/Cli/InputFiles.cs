@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Pipelock.Scanners.Body;
 
 namespace Pipelock.Agent.Cli;
 

@@ -13,7 +13,7 @@ namespace Pipelock.Agent.Forward;
 /// attacker appends after it would reach the upstream unscanned (buffered bodies get an exact end check instead).
 /// Memory is one window, whatever the body size.
 /// </summary>
-public sealed class ScanningRequestStream : Stream
+public sealed class ScanningRequestStream : ReadOnlyStream
 {
     private readonly Stream _client;
     private readonly Utf8TextWindows _windows = new();
@@ -102,20 +102,21 @@ public sealed class ScanningRequestStream : Stream
     private void Fail(string reason) =>
         Blocked = DecisionPolicy.Decide(Verdict.Of(new Finding(ScannerNames.BodyParse, reason, Severity.High, ScanAction.Block, Redaction.Excerpt(reason))), _enforce);
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    /// <summary>Synchronous callers (YARP reads asynchronously) get the same path, through a pooled buffer.</summary>
+    public override int Read(Span<byte> buffer)
+    {
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            int n = ReadAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {

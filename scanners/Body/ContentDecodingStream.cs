@@ -50,25 +50,8 @@ public static class ContentDecodingStream
         return stream;
     }
 
-    /// <summary>Read-only stream plumbing shared by the wrappers.</summary>
-    private abstract class ReadOnlyWrapper : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
     /// <summary>Remembers the last 4 bytes read through it and the count (the gzip ISIZE trailer).</summary>
-    private sealed class TailRecorder(Stream inner) : ReadOnlyWrapper
+    private sealed class TailRecorder(Stream inner) : ReadOnlyStream
     {
         private readonly byte[] _tail = new byte[4];
         public long Count { get; private set; }
@@ -103,7 +86,7 @@ public static class ContentDecodingStream
     }
 
     /// <summary>GZip whose end is checked against the trailer's ISIZE: the inflater alone stops quietly at a truncated stream.</summary>
-    private sealed class GzipChecked : ReadOnlyWrapper
+    private sealed class GzipChecked : ReadOnlyStream
     {
         private readonly TailRecorder _input;
         private readonly GZipStream _gzip;
@@ -154,7 +137,7 @@ public static class ContentDecodingStream
     }
 
     /// <summary>"deflate" is zlib by the RFC but raw deflate from some servers: the first two bytes tell.</summary>
-    private sealed class SniffedDeflate(Stream input) : ReadOnlyWrapper
+    private sealed class SniffedDeflate(Stream input) : ReadOnlyStream
     {
         private Stream? _inner;
 
@@ -192,33 +175,6 @@ public static class ContentDecodingStream
         protected override void Dispose(bool disposing)
         {
             if (disposing) (_inner ?? input).Dispose();
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>Bytes already read, then the rest of the stream.</summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream rest) : ReadOnlyWrapper
-    {
-        private int _pos;
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_pos < prefix.Length)
-            {
-                int n = Math.Min(buffer.Length, prefix.Length - _pos);
-                prefix.AsSpan(_pos, n).CopyTo(buffer);
-                _pos += n;
-                return n;
-            }
-            return rest.Read(buffer);
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            _pos < prefix.Length ? ValueTask.FromResult(Read(buffer.Span)) : rest.ReadAsync(buffer, cancellationToken);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) rest.Dispose();
             base.Dispose(disposing);
         }
     }
