@@ -1,3 +1,4 @@
+using Pipelock.Agent.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -64,7 +65,7 @@ public sealed class ForwardProxyHarness : IAsyncDisposable
         await File.WriteAllTextAsync(config,
             "logging:\n  format: json\n  output: file\n  file: " + Path.Combine(dir, "decisions.jsonl") + "\n  include_allowed: false\n" +
             "forward_proxy:\n  enabled: true\nssrf:\n  ip_allowlist: [\"127.0.0.0/8\"]\n" + yaml);
-        int port = FreePort();
+        int port = HarnessFiles.FreePort();
         var err = new StringWriter();
         var stop = new CancellationTokenSource();
         var options = new RunOptions { ConfigPath = config, Listen = new IPEndPoint(IPAddress.Loopback, port) };
@@ -132,29 +133,10 @@ public sealed class ForwardProxyHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var found = new List<JsonElement>();
-            if (File.Exists(LogPath))
-            {
-                string text;
-                using (var f = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                using (var reader = new StreamReader(f)) text = await reader.ReadToEndAsync();
-                foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (!line.EndsWith('}')) continue;
-                    using var doc = JsonDocument.Parse(line);
-                    if (doc.RootElement.GetProperty("event").GetString() == eventName) found.Add(doc.RootElement.Clone());
-                }
-            }
+            var found = (await HarnessFiles.ReadEventsAsync(LogPath)).Where(e => e.GetProperty("event").GetString() == eventName).ToList();
             if (found.Count >= atLeast || DateTime.UtcNow > deadline) return found;
             await Task.Delay(50);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Pipelock.Agent.Tests.Support;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -49,7 +50,7 @@ public sealed class McpProxyHarness : IAsyncDisposable
         var config = Path.Combine(dir, "pipelock.yaml");
         await File.WriteAllTextAsync(config,
             "logging:\n  format: json\n  output: file\n  file: " + Path.Combine(dir, "decisions.jsonl") + "\n  include_allowed: false\n" + yaml);
-        int forwardPort = FreePort(), mcpPort = FreePort();
+        int forwardPort = HarnessFiles.FreePort(), mcpPort = HarnessFiles.FreePort();
         var err = new StringWriter();
         var stop = new CancellationTokenSource();
         var options = new RunOptions
@@ -129,7 +130,7 @@ public sealed class McpProxyHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            foreach (var e in await ReadLogAsync())
+            foreach (var e in await HarnessFiles.ReadEventsAsync(LogPath))
                 if (e.GetProperty("event").GetString() == eventName && (match is null || match(e))) return e;
             if (DateTime.UtcNow > deadline) return null;
             await Task.Delay(50);
@@ -141,36 +142,10 @@ public sealed class McpProxyHarness : IAsyncDisposable
         e.TryGetProperty("findings", out var fs) && fs.EnumerateArray().Any(f =>
             f.GetProperty("scanner").GetString() == scanner && (rule is null || f.GetProperty("rule").GetString() == rule));
 
-    private async Task<List<JsonElement>> ReadLogAsync()
-    {
-        var found = new List<JsonElement>();
-        if (!File.Exists(LogPath)) return found;
-        string text;
-        using (var f = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        using (var reader = new StreamReader(f)) text = await reader.ReadToEndAsync();
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!line.EndsWith('}')) continue;
-            using var doc = JsonDocument.Parse(line);
-            found.Add(doc.RootElement.Clone());
-        }
-        return found;
-    }
-
     public async Task<string> LogTextAsync()
     {
         await Task.Delay(200);
-        if (!File.Exists(LogPath)) return "";
-        using var f = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(f);
-        return await reader.ReadToEndAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        return await HarnessFiles.ReadTextAsync(LogPath);
     }
 
     public async ValueTask DisposeAsync()
