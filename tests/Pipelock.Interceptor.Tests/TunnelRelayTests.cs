@@ -80,6 +80,9 @@ public class TunnelRelayTests
     {
         var client = Pair();
         var upstream = Pair();
+        // One byte is waiting before the relay starts: under load the writer task below may first run after the
+        // 300 ms lifetime is already over, and the relay must still have carried client traffic.
+        await client.Remote.WriteAsync("x"u8.ToArray());
         var relay = TunnelRelay.RunAsync(client.RelaySide, upstream.RelaySide, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(300), TimeProvider.System, CancellationToken.None);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         // Keep it busy so idle never fires: only the maximum lifetime can end it.
