@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-# Debian packages the test suites use (end-to-end suites drive real clients and build network namespaces).
-PKGS=(curl ruby ruby-faraday ruby-faraday-net-http ruby-httparty iproute2 iptables nftables python3 ca-certificates)
+# Debian packages the test suites use (end-to-end suites drive real clients and build network namespaces; the
+# systemd suite debootstraps a Debian root once and boots it with systemd-nspawn).
+PKGS=(curl ruby ruby-faraday ruby-faraday-net-http ruby-httparty iproute2 iptables nftables python3 ca-certificates
+      debootstrap systemd-container)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
