@@ -75,7 +75,8 @@ publish() {
   local artifacts
   artifacts=$(mktemp -d /tmp/pipelock-publish.XXXXXX)
   step "publishing a self-contained $rid build into $out"
-  # ReadyToRun: precompiled code, so the service starts without JIT-ing the world and keeps less JIT state resident.
+  # ReadyToRun: precompiled code, so a (re)start reaches READY sooner (0.9 s vs 1.1 s to /health here); idle RSS is
+  # about the same (+5 MB of larger images).
   DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$SRC/agent/Pipelock.Agent.csproj" -c Release -r "$rid" \
     --self-contained true -p:PublishReadyToRun=true --artifacts-path "$artifacts" -o "$out" -nologo -clp:ErrorsOnly \
     || { rm -rf "$artifacts"; die "dotnet publish failed"; }
