@@ -62,7 +62,8 @@ public static class AgentHost
         }
 
         var cfg = initial.Config;
-        await using var log = new DecisionLog(cfg.Logging, time: time);
+        // Under systemd (stdout is the journal stream) events go to journald as structured entries instead.
+        await using var log = new DecisionLog(cfg.Logging, time: time, journal: JournalSink.ForStdout());
         foreach (var w in warnings) log.Event("warn", "config_warning", ("file", options.ConfigPath), ("warning", w));
         using var killSwitch = new KillSwitch();
         killSwitch.Set(KillSwitchSource.Config, cfg.KillSwitch.Enabled);

@@ -11,11 +11,16 @@ namespace Pipelock.Agent.Operations;
 /// One event per decision (catalogue §5.5), as JSON lines or text, to stdout, a file or both. Events are formatted
 /// on the caller's thread and written by one background writer, so a slow terminal never stalls a request; the
 /// queue is bounded and waits when full rather than dropping a block event. Never logs a secret: findings carry
-/// redacted evidence only, and the URL of a content finding is cut to scheme and host.
+/// redacted evidence only, and the URL of a content finding is cut to scheme and host. When stdout is the journal
+/// (a <see cref="JournalSink"/> is given), the stdout target becomes journald's native protocol with one field per
+/// event key; the plain line still goes to stdout whenever a journal send fails.
 /// </summary>
 public sealed class DecisionLog : IAsyncDisposable
 {
-    private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(8192)
+    /// <summary>The formatted line (stdout, file) and, when the journal is the stdout target, its journal entry.</summary>
+    private readonly record struct Entry(byte[] Line, byte[]? Journal);
+
+    private readonly Channel<Entry> _queue = Channel.CreateBounded<Entry>(new BoundedChannelOptions(8192)
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
@@ -23,15 +28,26 @@ public sealed class DecisionLog : IAsyncDisposable
     private readonly Task _writer;
     private readonly Stream? _stdout;
     private readonly Stream? _file;
+    private readonly JournalSink? _journal;
     private readonly TimeProvider _time;
     private volatile LoggingConfig _options;
     private long _requestIds;
 
-    public DecisionLog(LoggingConfig options, Stream? stdout = null, TimeProvider? time = null)
+    /// <param name="journal">Replaces the stdout target when output is stdout or both (stdout stays the fallback);
+    /// owned by the log from here on.</param>
+    public DecisionLog(LoggingConfig options, Stream? stdout = null, TimeProvider? time = null, JournalSink? journal = null)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
-        if (options.Output is "stdout" or "both") _stdout = stdout ?? Console.OpenStandardOutput();
+        if (options.Output is "stdout" or "both")
+        {
+            _stdout = stdout ?? Console.OpenStandardOutput();
+            _journal = journal;
+        }
+        else
+        {
+            journal?.Dispose();
+        }
         if (options.Output is "file" or "both" && options.File.Length > 0)
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(options.File));
@@ -133,40 +149,48 @@ public sealed class DecisionLog : IAsyncDisposable
 
     private void Write(string level, string eventName, Action<Utf8JsonWriter> fields)
     {
+        var time = _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteString("level", level);
-            w.WriteString("time", _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("time", time);
             w.WriteString("component", "pipelock");
             w.WriteString("event", eventName);
             fields(w);
             w.WriteEndObject();
         }
-        byte[] line = _options.Format == "text" ? ToText(buffer.WrittenSpan) : [.. buffer.WrittenSpan, (byte)'\n'];
-        if (!_queue.Writer.TryWrite(line))
-            _queue.Writer.WriteAsync(line).AsTask().GetAwaiter().GetResult();
+        var json = buffer.WrittenSpan;
+        bool text = _options.Format == "text";
+        string? summary = text || _journal is not null ? Summary(json, eventName) : null;
+        byte[] line = text ? Encoding.UTF8.GetBytes(time + " " + level.ToUpperInvariant() + " " + summary + "\n") : [.. json, (byte)'\n'];
+        var entry = new Entry(line, _journal is null ? null : JournalSink.Entry(json, summary!, level));
+        if (!_queue.Writer.TryWrite(entry))
+            _queue.Writer.WriteAsync(entry).AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Text format: "time level event key=value ..." (values with spaces quoted).</summary>
-    private static byte[] ToText(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// "event key=value ..." (values with spaces quoted): the text format after its time and level, and the
+    /// journal's MESSAGE.
+    /// </summary>
+    private static string Summary(ReadOnlySpan<byte> json, string eventName)
     {
-        using var doc = JsonDocument.Parse(json.ToArray());
-        var sb = new StringBuilder(128);
-        var root = doc.RootElement;
-        sb.Append(root.GetProperty("time").GetString()).Append(' ')
-          .Append(root.GetProperty("level").GetString()!.ToUpperInvariant()).Append(' ')
-          .Append(root.GetProperty("event").GetString());
-        foreach (var p in root.EnumerateObject())
+        var sb = new StringBuilder(128).Append(eventName);
+        var r = new Utf8JsonReader(json);
+        r.Read();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
-            if (p.Name is "time" or "level" or "event" or "component") continue;
-            var v = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-            sb.Append(' ').Append(p.Name).Append('=');
+            var name = r.GetString()!;
+            r.Read();
+            int start = (int)r.TokenStartIndex;
+            r.Skip();
+            if (name is "time" or "level" or "event" or "component") continue;
+            var v = r.TokenType == JsonTokenType.String ? r.GetString()! : Encoding.UTF8.GetString(json[start..(int)r.BytesConsumed]);
+            sb.Append(' ').Append(name).Append('=');
             if (v.Contains(' ') || v.Length == 0) sb.Append('"').Append(v.Replace("\"", "\\\"")).Append('"'); else sb.Append(v);
         }
-        sb.Append('\n');
-        return Encoding.UTF8.GetBytes(sb.ToString());
+        return sb.ToString();
     }
 
     private async Task WriteLoopAsync()
@@ -174,12 +198,14 @@ public sealed class DecisionLog : IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var line))
+            while (reader.TryRead(out var entry))
             {
                 try
                 {
-                    if (_stdout is not null) await _stdout.WriteAsync(line).ConfigureAwait(false);
-                    if (_file is not null) await _file.WriteAsync(line).ConfigureAwait(false);
+                    // A journal entry journald did not take goes to stdout as the plain line: never lose an event.
+                    bool sent = entry.Journal is not null && _journal!.TrySend(entry.Journal);
+                    if (!sent && _stdout is not null) await _stdout.WriteAsync(entry.Line).ConfigureAwait(false);
+                    if (_file is not null) await _file.WriteAsync(entry.Line).ConfigureAwait(false);
                 }
                 catch (IOException) { }
             }
@@ -196,6 +222,7 @@ public sealed class DecisionLog : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _journal?.Dispose();
         if (_file is not null) await _file.DisposeAsync().ConfigureAwait(false);
     }
 }
