@@ -30,7 +30,10 @@ public sealed partial class JournalSink : IDisposable
 
     public JournalSink(string socketPath = DefaultSocketPath)
     {
-        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
+        // Sends run on the log's background writer, never on a request: in a burst that fills journald's queue
+        // (net.unix.max_dgram_qlen) the writer waits up to a second for room rather than dropping to stdout lines
+        // without fields at once; a journald that is gone fails at once (ENOENT/ECONNREFUSED) and the line goes to stdout.
+        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = true, SendTimeout = 1000 };
         // Bigger entries fit in one datagram (the kernel caps this at net.core.wmem_max); larger ones fall back.
         try { _socket.SendBufferSize = 8 << 20; }
         catch (SocketException) { }

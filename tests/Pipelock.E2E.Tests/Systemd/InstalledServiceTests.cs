@@ -115,6 +115,20 @@ public sealed class InstalledServiceTests
         foreach (var set in new[] { "CapPrm", "CapEff", "CapBnd", "CapAmb" })
             Assert.True(status[set] == ServiceCapabilities, $"{set} = {status[set]}, expected {ServiceCapabilities} (CAP_NET_ADMIN, CAP_NET_BIND_SERVICE)");
 
+        // The watchdog: with WatchdogSec cut to 2 s by a drop-in, systemd would kill a silent service within 2 s; over
+        // 5 s it stays up, never restarted, and the time of the last ping moves.
+        await c.WriteFileAsync("/etc/systemd/system/pipelock.service.d/watchdog.conf", "[Service]\nWatchdogSec=2s\n");
+        await c.MustAsync(["systemctl", "daemon-reload"]);
+        await c.MustAsync(["systemctl", "restart", "pipelock"]);
+        var ping1 = (await c.MustAsync(["systemctl", "show", "-P", "WatchdogTimestampMonotonic", "pipelock"])).Trim();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var ping2 = (await c.MustAsync(["systemctl", "show", "-P", "WatchdogTimestampMonotonic", "pipelock"])).Trim();
+        Assert.Equal("active", (await c.ExecAsync(["systemctl", "is-active", "pipelock"])).Stdout.Trim());
+        Assert.Equal("0", (await c.MustAsync(["systemctl", "show", "-P", "NRestarts", "pipelock"])).Trim());
+        Assert.NotEqual(ping1, ping2);
+        await c.MustAsync(["rm", "-r", "/etc/systemd/system/pipelock.service.d"]);
+        await c.MustAsync(["systemctl", "daemon-reload"]);
+
         // Transparent local mode, fail_mode open. Turning interception on needs a restart (a reload says so).
         await f.WriteConfigAsync(ServiceFixture.TestConfig("open"));
         await c.MustAsync(["systemctl", "restart", "pipelock"], TimeSpan.FromMinutes(2));
