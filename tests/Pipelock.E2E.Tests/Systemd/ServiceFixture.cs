@@ -28,8 +28,11 @@ public sealed class ServiceFixture : IAsyncDisposable
 
     public static async Task<ServiceFixture> StartAsync()
     {
-        var root = await SystemdContainer.EnsureRootAsync();
-        var stage = await PublishedBuild.DirectoryAsync();
+        // Both are made once per run: debootstrap mostly waits on the mirror while the publish compiles.
+        var rootTask = SystemdContainer.EnsureRootAsync();
+        var stageTask = PublishedBuild.DirectoryAsync();
+        await Task.WhenAll(rootTask, stageTask);
+        var (root, stage) = (rootTask.Result, stageTask.Result);
         var topology = await NetnsTopology.CreateAsync("plsd");
         NetnsUpstream? upstream = null;
         try
