@@ -72,9 +72,12 @@ PUBLIC_CA=/usr/local/share/pipelock/ca.pem
 # from one guest to the other.
 CA_PORT=8079
 CLIENT_CA=/usr/local/share/ca-certificates/pipelock-gateway.crt
-APT_PACKAGES_SERVER=(curl ca-certificates openssl rsync ruby ruby-faraday ruby-faraday-net-http ruby-httparty
-  iproute2 iptables nftables python3)
-APT_PACKAGES_CLIENT=(curl ca-certificates openssl ruby iproute2)
+# Per need, so a run that only installs (--from --skip-tests --skip-smoke) asks for nothing a minimal systemd root
+# lacks and works offline. The suite's own list is read from scripts/test.sh (installed here, before any capture).
+APT_BASE=(curl ca-certificates iproute2 nftables)
+APT_BUILD=(rsync)
+APT_SMOKE=(ruby)
+APT_CLIENT=(curl ca-certificates ruby iproute2)
 export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 STEP=0
@@ -99,7 +102,7 @@ apt_ensure() {
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ "${#missing[@]}" -eq 0 ]; then info "all present: $*"; return; fi
   info "installing: ${missing[*]}"
-  apt-get update -qq
+  apt-get update -qq || die "apt-get update failed (no network?); missing packages: ${missing[*]}"
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
@@ -135,7 +138,7 @@ smoke_check() {
       http.use_ssl = true
       http.verify_mode = OpenSSL::SSL::VERIFY_PEER
       http.open_timeout = http.read_timeout = 20
-      http.start { |h| h.head(uri.request_uri); puts h.peer_cert.issuer.to_s }' "$url") ||
+      http.start { |h| h.get(uri.request_uri); puts h.peer_cert.issuer.to_s }' "$url") ||
     die "smoke: the HTTPS request to $url failed (see above); is the Pipelock CA trusted and the service up?"
   info "certificate issuer: $issuer"
   case "$issuer" in
@@ -189,7 +192,16 @@ server_main() {
   if [ -x "$AGENT" ]; then "$AGENT" rules remove || info "warning: 'pipelock rules remove' failed; continuing"; fi
 
   step "apt packages"
-  apt_ensure "${APT_PACKAGES_SERVER[@]}"
+  local packages=("${APT_BASE[@]}")
+  if [ "$need_build" -eq 1 ] || ! is_true "$SKIP_TESTS"; then packages+=("${APT_BUILD[@]}"); fi
+  is_true "$SKIP_SMOKE" || [ "$MODE" != local ] || packages+=("${APT_SMOKE[@]}")
+  if ! is_true "$SKIP_TESTS"; then
+    # test.sh would install what it misses itself, but by then this host's traffic is captured.
+    local line test_pkgs=()
+    line=$(sed -n '/^PKGS=(/,/)/{s/^PKGS=(//;s/).*$//;p;}' "$SOURCE/scripts/test.sh" | tr '\n' ' ')
+    if [ -n "$line" ]; then read -r -a test_pkgs <<<"$line"; packages+=("${test_pkgs[@]}"); fi
+  fi
+  apt_ensure "${packages[@]}"
 
   step ".NET 10 SDK"
   if [ "$need_sdk" -eq 0 ]; then
@@ -287,7 +299,8 @@ server_main() {
   else
     # The E2E tests build their own network namespaces, so this host's capture rules do not touch them; the restore
     # above made the suite's own build a no-op for NuGet.
-    (cd "$built_src" && scripts/test.sh)
+    # The systemd suite installs a published build: the one made above, from this same source copy.
+    (cd "$built_src" && PIPELOCK_E2E_STAGE=$stage scripts/test.sh)
   fi
   echo "==> provision [server] done: pipelock.service active in transparent $MODE mode${INTERFACE:+ on $INTERFACE}"
 }
@@ -325,7 +338,10 @@ configure_gateway() {
 # Pipelock gateway (provision.sh): forward the private network's traffic.
 net.ipv4.ip_forward = 1
 EOF
-  sysctl -q -p /etc/sysctl.d/60-pipelock-gateway.conf
+  if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 ]; then
+    sysctl -q -p /etc/sysctl.d/60-pipelock-gateway.conf ||
+      die "cannot turn on net.ipv4.ip_forward (read-only /proc/sys, e.g. in a container: set it from outside)"
+  fi
 
   write_if_changed /etc/pipelock-provision/gateway-nat.nft <<EOF || true
 # Pipelock gateway (provision.sh): clients on $subnet reach the rest of the world through this host. TCP 80/443 is
@@ -411,7 +427,7 @@ unconfigure_gateway() {
   rm -f /etc/systemd/system/pipelock-ca-http@.service /etc/pipelock-provision/gateway-nat.nft /etc/pipelock-provision/serve-ca.sh
   if [ -f /etc/sysctl.d/60-pipelock-gateway.conf ]; then
     rm -f /etc/sysctl.d/60-pipelock-gateway.conf
-    sysctl -q -w net.ipv4.ip_forward=0
+    sysctl -q -w net.ipv4.ip_forward=0 || info "warning: could not turn net.ipv4.ip_forward off"
     changed=1
   fi
   if [ "$changed" -eq 0 ]; then info "not needed in local mode"; else info "removed the gateway-mode forwarding, NAT and CA units"; fi
@@ -423,16 +439,20 @@ client_main() {
   [ -n "$SERVER_IP" ] || die "the client role needs --server-ip (the Pipelock gateway's address)"
 
   step "apt packages"
-  apt_ensure "${APT_PACKAGES_CLIENT[@]}"
+  apt_ensure "${APT_CLIENT[@]}"
 
   step "trust the Pipelock CA of $SERVER_IP"
   local pem subject
   pem=$(mktemp)
   curl -fsS --retry 10 --retry-delay 3 --retry-connrefused --max-time 10 -o "$pem" "http://$SERVER_IP:$CA_PORT/ca.pem" ||
     die "could not fetch http://$SERVER_IP:$CA_PORT/ca.pem: is the server provisioned in gateway mode? (vagrant provision pipelock --provision-with gateway)"
-  subject=$(openssl x509 -in "$pem" -noout -subject) || die "what $SERVER_IP:$CA_PORT served is not a PEM certificate"
-  case "$subject" in *O\ =\ Pipelock*|*O=Pipelock*) ;; *) die "the served certificate is not a Pipelock CA ($subject)" ;; esac
-  info "$subject, $(openssl x509 -in "$pem" -noout -fingerprint -sha256)"
+  # Ruby's OpenSSL reads it (ruby is here for the smoke check anyway): subject and SHA-256 fingerprint, to compare with
+  # the server's 'pipelock ca show'.
+  subject=$(ruby -ropenssl -e 'c = OpenSSL::X509::Certificate.new(File.read(ARGV[0]))
+    puts "#{c.subject}, SHA-256 #{OpenSSL::Digest::SHA256.hexdigest(c.to_der).scan(/../).join(":").upcase}"' "$pem") ||
+    die "what $SERVER_IP:$CA_PORT served is not a PEM certificate"
+  case "$subject" in *O=Pipelock*) ;; *) die "the served certificate is not a Pipelock CA ($subject)" ;; esac
+  info "$subject"
   if write_if_changed "$CLIENT_CA" <"$pem"; then update-ca-certificates; else info "already trusted"; fi
   rm -f "$pem"
 
