@@ -68,8 +68,7 @@ CONFIG=/etc/pipelock/pipelock.yaml
 CA_DIR=/var/lib/pipelock/ca
 PUBLIC_CA=/usr/local/share/pipelock/ca.pem
 # The server hands its public CA certificate to clients over the private network on this port (gateway mode only):
-# Vagrant's default synced folder on Debian boxes is rsync, one way (host to guest), so it cannot carry a file
-# from one guest to the other.
+# the Vagrantfile's synced folder is rsync, one way (host to guest), so it cannot carry a file between guests.
 CA_PORT=8079
 CLIENT_CA=/usr/local/share/ca-certificates/pipelock-gateway.crt
 # Per need, so a run that only installs (--from --skip-tests --skip-smoke) asks for nothing a minimal systemd root
@@ -272,7 +271,7 @@ server_main() {
   step "start pipelock.service (transparent $MODE) and wait for its healthcheck"
   systemctl daemon-reload
   systemctl enable --quiet pipelock
-  systemctl restart pipelock
+  systemctl restart pipelock || { journalctl -u pipelock --no-pager -n 50 || true; die "pipelock.service did not start (journal above)"; }
   local i
   for i in $(seq 1 60); do
     if "$AGENT" healthcheck --addr 127.0.0.1:8888 >/dev/null 2>&1; then break; fi
@@ -298,16 +297,16 @@ server_main() {
     info "skipped (--skip-tests)"
   else
     # The E2E tests build their own network namespaces, so this host's capture rules do not touch them; the restore
-    # above made the suite's own build a no-op for NuGet.
-    # The systemd suite installs a published build: the one made above, from this same source copy.
+    # above made the suite's own build a no-op for NuGet. The systemd tests install a published build: the one made
+    # above (or given with --from), instead of publishing another.
     (cd "$built_src" && PIPELOCK_E2E_STAGE=$stage scripts/test.sh)
   fi
   echo "==> provision [server] done: pipelock.service active in transparent $MODE mode${INTERFACE:+ on $INTERFACE}"
 }
 
-# Microsoft's package repository rather than dotnet-install.sh: packages signed with Microsoft's apt key and checked
-# on every update, security fixes through 'apt-get upgrade', one dpkg-owned install that 'apt-get install' re-runs
-# idempotently; Debian 12 is a supported distribution for .NET 10 there (amd64 and arm64).
+# Microsoft's package repository rather than dotnet-install.sh: packages checked against Microsoft's apt key, security
+# fixes through 'apt-get upgrade', one dpkg-owned install that 'apt-get install' re-runs idempotently (dotnet-install.sh
+# downloads a script and a tarball outside apt, with no update path). Debian 12 is supported for .NET 10 there.
 install_sdk() {
   if command -v dotnet >/dev/null 2>&1 && dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
     info "present: $(dotnet --list-sdks | grep '^10\.' | tail -n1)"
