@@ -11,7 +11,7 @@ SUDO=""
 # Debian packages the test suites use (end-to-end suites drive real clients and build network namespaces; the
 # systemd suite debootstraps a Debian root once and boots it with systemd-nspawn).
 PKGS=(curl ruby ruby-faraday ruby-faraday-net-http ruby-httparty iproute2 iptables nftables python3 ca-certificates
-      debootstrap systemd-container)
+      debootstrap systemd-container vagrant)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
