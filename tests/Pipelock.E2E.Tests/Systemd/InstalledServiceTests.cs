@@ -252,6 +252,56 @@ public sealed class InstalledServiceTests
         Assert.Contains(UpstreamCaName, direct.GetProperty("issuer").GetString(), StringComparison.Ordinal);
     }
 
+    [RootFact]
+    public async Task GatewayMode_UnderTheHardenedUnit_InterceptsAForwardedClient()
+    {
+        // The container is the router between the client and the upstream namespaces; the client is a plain Ruby
+        // process in the client namespace, whose default route is the container.
+        await using var f = await ServiceFixture.StartAsync(inProxyNamespace: true);
+        var c = f.Container;
+        var install = await c.ExecAsync(["/src/scripts/install.sh", "--from", "/stage", "--no-start"], TimeSpan.FromMinutes(3));
+        Assert.True(install.ExitCode == 0, "install.sh failed:\n" + install);
+        await f.WriteConfigAsync(ServiceFixture.TestConfig("open", $"  interfaces: [\"{NetnsTopology.ProxyClientSideInterface}\"]", mode: "gateway"));
+        await c.MustAsync(["systemctl", "start", "pipelock"], TimeSpan.FromMinutes(2));
+        // TPROXY needs the fwmark rule and the local route besides the table: all made by the sandboxed service.
+        Assert.Contains("table inet pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
+        Assert.Contains("fwmark", await c.MustAsync(["ip", "rule"]), StringComparison.Ordinal);
+
+        var dir = Directory.CreateTempSubdirectory("pipelock-gateway-client-").FullName;
+        try
+        {
+            var script = Path.Combine(dir, "transparent.rb");
+            await File.WriteAllTextAsync(script, TransparentClient);
+            var ca = Path.Combine(dir, "ca.pem");
+            File.Copy($"/proc/{c.InitPid}/root{ServiceFixture.PublicCa}", ca);
+            async Task<JsonElement> ClientAsync(string url, string method, string? body = null)
+            {
+                var r = await f.Topology.ExecAsync(f.Topology.ClientNs, "ruby", [script, url, method, body ?? "-", ca], timeout: TimeSpan.FromMinutes(1));
+                return JsonDocument.Parse(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? throw new InvalidOperationException("ruby: " + r)).RootElement.Clone();
+            }
+
+            var clean = await ClientAsync("https://upstream.test/text?body=through-the-gateway", "GET");
+            Assert.True(clean.TryGetProperty("status", out var cs) && cs.GetInt32() == 200, "clean request: " + clean);
+            Assert.Equal("through-the-gateway", clean.GetProperty("body").GetString());
+            Assert.DoesNotContain(UpstreamCaName, clean.GetProperty("issuer").GetString(), StringComparison.Ordinal);
+
+            var secret = TestSecrets.GitHubToken();
+            var leak = await ClientAsync("https://upstream.test/echo", "POST", $"{{\"token\":\"{secret}\"}}");
+            Assert.True(leak.TryGetProperty("status", out var ls) && ls.GetInt32() == 403, "request with a secret: " + leak);
+            Assert.DoesNotContain(f.Upstream.Requests, r => r.Path == "/echo");
+            var blocked = await f.WaitForJournalAsync(e => e.GetValueOrDefault("PIPELOCK_EVENT") == "blocked", TimeSpan.FromSeconds(20));
+            Assert.Equal(f.Topology.ClientV4.ToString(), blocked.GetValueOrDefault("PIPELOCK_CLIENT_IP"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        await c.MustAsync(["systemctl", "stop", "pipelock"]);
+        Assert.DoesNotContain("pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("fwmark", await c.MustAsync(["ip", "rule"]), StringComparison.Ordinal);
+    }
+
     private static async Task<JsonElement> RubyAsync(SystemdContainer c, string url, string method, string? body = null, string ca = ServiceFixture.PublicCa)
     {
         var r = await c.ExecAsync(["ruby", ServiceFixture.ScriptDir + "/transparent.rb", url, method, body ?? "-", ca], TimeSpan.FromMinutes(1));

@@ -26,7 +26,9 @@ public sealed class ServiceFixture : IAsyncDisposable
     public NetnsUpstream Upstream { get; }
     public SystemdContainer Container { get; }
 
-    public static async Task<ServiceFixture> StartAsync()
+    /// <param name="inProxyNamespace">Boot the container in the middle (proxy) namespace, which forwards between
+    /// client and server: the place of a gateway. Default: the client namespace (local mode).</param>
+    public static async Task<ServiceFixture> StartAsync(bool inProxyNamespace = false)
     {
         // Both are made once per run: debootstrap mostly waits on the mirror while the publish compiles.
         var rootTask = SystemdContainer.EnsureRootAsync();
@@ -38,7 +40,8 @@ public sealed class ServiceFixture : IAsyncDisposable
         try
         {
             upstream = await NetnsUpstream.StartAsync(topology);
-            var container = await SystemdContainer.BootAsync(root, topology.ClientNs,
+            topology.SetHosts(topology.ClientNs, upstream.HostEntries());
+            var container = await SystemdContainer.BootAsync(root, inProxyNamespace ? topology.ProxyNs : topology.ClientNs,
             [
                 (RepoPaths.Root, "/src"),
                 (stage, "/stage"),
@@ -59,7 +62,7 @@ public sealed class ServiceFixture : IAsyncDisposable
 
     /// <summary>A config for these tests: transparent local mode over everything but the service's own uid, TLS
     /// interception trusting the test's upstream CA, 10/8 allowed past the SSRF check, and <paramref name="extra"/>.</summary>
-    public static string TestConfig(string failMode, string extra = "") => $"""
+    public static string TestConfig(string failMode, string extra = "", string mode = "local") => $"""
         version: 1
         mode: balanced
         ssrf:
@@ -79,7 +82,7 @@ public sealed class ServiceFixture : IAsyncDisposable
           upstream_ca_file: {UpstreamCa}
         transparent:
           enabled: true
-          mode: local
+          mode: {mode}
           listen_port: 15001
           fail_mode: {failMode}
         {extra}
