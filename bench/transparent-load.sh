@@ -12,6 +12,7 @@
 # Usage: sudo bench/transparent-load.sh [seconds per phase, default 8] [concurrency, default 16] [idle connections, default 500] [note for the doc]
 # Writes docs/transparent-load.md, or $TLOAD_OUT. $TLOAD_AGENT_ENV (e.g. "DOTNET_GCConserveMemory=7") is put in the
 # agent's environment, to compare runtime settings.
+# $PIPELOCK_BIN runs another agent build (e.g. the self-contained ReadyToRun one from scripts/install.sh --stage DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-8}
@@ -51,7 +52,8 @@ trap 'exit 130' INT TERM
 dotnet build agent -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet build bench/Pipelock.Bench -c Release -nologo -clp:ErrorsOnly >/dev/null
 bench_dll=$PWD/bench/Pipelock.Bench/bin/Release/net10.0/Pipelock.Bench.dll
-agent_bin=$PWD/agent/bin/Release/net10.0/pipelock
+# PIPELOCK_BIN: another build of the agent, e.g. the ReadyToRun publish scripts/install.sh --stage makes.
+agent_bin=${PIPELOCK_BIN:-$PWD/agent/bin/Release/net10.0/pipelock}
 
 # --- namespaces
 for ns in $cl $px $sv; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
