@@ -93,28 +93,33 @@ fi
 
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo scripts/install.sh): it writes /opt, /etc and systemd units"
 { command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; } || die "systemd is not running on this machine"
+# ExecReload= sends SIGHUP with /bin/kill (procps), which minimal images lack.
+[ -x /bin/kill ] || die "/bin/kill is missing (apt-get install procps): the unit's ExecReload needs it"
+command -v runuser >/dev/null 2>&1 || die "runuser is missing (util-linux): the CA is created as the service user with it"
 for f in pipelock.service pipelock.sysusers pipelock.tmpfiles pipelock.yaml; do
   [ -f "$SRC/systemd/$f" ] || die "missing $SRC/systemd/$f (run this script from a Pipelock source tree)"
 done
 
-# 1. The binary: publish (or take --from) into a sibling directory, then swap, so a failed publish leaves the
-# installed version untouched and a running service keeps its files until the restart below.
+# 1. The binary: publish (or take --from) into a sibling directory, prove it runs here, then swap, so a failed or
+# foreign-architecture build leaves the installed version untouched.
 new="$PREFIX.new"
 rm -rf "$new"
 if [ -n "$from" ]; then
   [ -x "$from/pipelock" ] || die "--from $from: no executable 'pipelock' there (make one with scripts/install.sh --stage DIR)"
   step "installing the build from $from"
   mkdir -p "$new"
-  cp -a "$from/." "$new/"
+  # -L: copy what links point at, so nothing in /opt/pipelock leads back into the stage owner's tree.
+  cp -RL "$from/." "$new/"
 else
   publish "$new"
 fi
 chown -R root:root "$new"
 chmod -R u=rwX,go=rX "$new"
-if [ -d "$PREFIX" ]; then rm -rf "$PREFIX.old"; mv "$PREFIX" "$PREFIX.old"; fi
+"$new/pipelock" version >/dev/null 2>&1 || { rm -rf "$new"; die "the new build does not run on this machine (built for another architecture?); the installed one is untouched"; }
+upgraded=0
+if [ -d "$PREFIX" ]; then rm -rf "$PREFIX.old"; mv "$PREFIX" "$PREFIX.old"; upgraded=1; fi
 mv "$new" "$PREFIX"
 rm -rf "$PREFIX.old"
-"$PREFIX/pipelock" version >/dev/null || die "$PREFIX/pipelock does not run on this machine"
 
 # 2. Unit, user, directories.
 step "installing the unit, sysusers and tmpfiles files"
@@ -145,14 +150,23 @@ else
   mv "$tmp" "$CONFIG"
 fi
 
-# 4. CA: created once, as the service user's; clients get the certificate from a world-readable place.
+# 4. CA: created once, by the service user itself. The directory is the service's (StateDirectory), so anything in it
+# may be a link the service planted: root never creates, chowns or reads files there, the service user does, and
+# what it hands back is checked to be one certificate and nothing else before it is published world-readable.
 if [ -e "$CA_DIR/ca.pem" ] || [ -e "$CA_DIR/ca-key.pem" ]; then
   step "keeping the existing CA in $CA_DIR"
 else
   step "creating the interception CA in $CA_DIR"
-  "$PREFIX/pipelock" ca init --dir "$CA_DIR" --owner pipelock:pipelock
+  (cd / && runuser -u pipelock -- "$PREFIX/pipelock" ca init --dir "$CA_DIR")
 fi
-install -D -m 0644 "$CA_DIR/ca.pem" "$PUBLIC_DIR/ca.pem"
+public_tmp=$(mktemp)
+(cd / && runuser -u pipelock -- cat "$CA_DIR/ca.pem") > "$public_tmp" || { rm -f "$public_tmp"; die "the service user cannot read $CA_DIR/ca.pem"; }
+if [ "$(grep -c -- '-----BEGIN CERTIFICATE-----' "$public_tmp")" != 1 ] || [ "$(grep -c -- '-----BEGIN' "$public_tmp")" != 1 ]; then
+  rm -f "$public_tmp"
+  die "$CA_DIR/ca.pem is not exactly one PEM certificate; not publishing it (inspect it with '$PREFIX/pipelock ca show')"
+fi
+install -D -m 0644 -o root -g root "$public_tmp" "$PUBLIC_DIR/ca.pem"
+rm -f "$public_tmp"
 
 # 5. Service.
 systemctl enable pipelock.service >/dev/null 2>&1
@@ -160,6 +174,15 @@ if [ "$start" -eq 1 ]; then
   step "starting pipelock.service"
   # restart (not start): an upgrade must run the new binary; Type=notify makes this wait for READY.
   systemctl restart pipelock.service || { journalctl -u pipelock.service -n 30 --no-pager >&2 || true; die "pipelock.service did not start (journal above)"; }
+elif [ "$upgraded" -eq 1 ] && systemctl is-active --quiet pipelock.service; then
+  echo "    note: the running service still uses the old build's loaded code; 'systemctl restart pipelock' to switch"
+fi
+
+if [ "$transparent" = local ] && [ "$start" -eq 1 ]; then
+  echo "    note: this host's own HTTPS (root's included) is now intercepted; tools trust it once you run '$PREFIX/pipelock ca install'"
+fi
+if [ "$transparent" = gateway ] && [ "$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)" != 1 ]; then
+  echo "    note: net.ipv4.ip_forward is off, so nothing is forwarded to capture: 'sysctl -w net.ipv4.ip_forward=1' (and persist it in /etc/sysctl.d)"
 fi
 
 cat <<EOF
@@ -174,8 +197,11 @@ Next steps
     transparent.enabled to true (mode local, or gateway with transparent.interfaces), then 'systemctl restart pipelock'
     (turning interception on needs a restart; other edits apply with 'systemctl reload pipelock').
     '$PREFIX/pipelock rules status' prints the redirect rules.
-  - The app's containers (docker compose): give them HTTPS_PROXY/HTTP_PROXY=http://<this host>:8888 after adding
-    '--listen 0.0.0.0:8888' to ExecStart ('systemctl edit pipelock'), mount $PUBLIC_DIR/ca.pem and point
-    SSL_CERT_FILE at a bundle that includes it; or route them through this host in gateway mode.
+  - The app's containers (docker compose): listen where they can reach it but the world cannot, e.g. the bridge
+    address ('--listen 172.17.0.1:8888' in ExecStart via 'systemctl edit pipelock'; the proxy and its /metrics,
+    /stats have no authentication, so never 0.0.0.0 on a host without a firewall), give them
+    HTTPS_PROXY/HTTP_PROXY=http://172.17.0.1:8888, mount $PUBLIC_DIR/ca.pem and point SSL_CERT_FILE at a bundle that
+    includes it; or route them through this host in gateway mode (transparent.interfaces: [docker0]; needs
+    net.ipv4.ip_forward=1, which the sandboxed service cannot set itself).
   - Logs: journalctl -u pipelock (-o json for the event fields). Uninstall: sudo $SRC/scripts/uninstall.sh [--purge].
 EOF

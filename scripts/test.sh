@@ -29,12 +29,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Pipelock.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)
-stage=$(mktemp -d /tmp/pipelock-stage.XXXXXX)
-trap 'rm -f "$log"; rm -rf "$stage"' EXIT
+trap 'rm -f "$log"' EXIT
 # The self-contained build the systemd suite installs, made by the installer's own publish step before any test runs
-# (a minute of compiling would otherwise compete with the end-to-end tests running next to it).
-bash scripts/install.sh --stage "$stage"
-export PIPELOCK_E2E_STAGE="$stage"
+# (a minute of compiling would otherwise compete with the end-to-end tests running next to it). A build staged by the
+# caller (PIPELOCK_E2E_STAGE, e.g. systemd/provision.sh's) is used as it is.
+if [ -z "${PIPELOCK_E2E_STAGE:-}" ]; then
+  stage=$(mktemp -d /tmp/pipelock-stage.XXXXXX)
+  trap 'rm -f "$log"; rm -rf "$stage"' EXIT
+  bash scripts/install.sh --stage "$stage"
+  export PIPELOCK_E2E_STAGE="$stage"
+fi
 status=0
 for proj in tests/*/*.csproj; do
   echo "== $(basename "$proj" .csproj)"

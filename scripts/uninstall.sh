@@ -34,10 +34,34 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl reset-failed pipelock.service >/dev/null 2>&1 || true
 fi
 
-if [ -x "$PREFIX/pipelock" ]; then
-  step "removing the transparent redirect rules"
-  # Exit 0 also when none are installed; a failure here is reported, and the rest still goes.
-  "$PREFIX/pipelock" rules remove || echo "warning: 'pipelock rules remove' failed; check 'nft list tables' for a pipelock table" >&2
+step "removing the transparent redirect rules"
+# Exit 0 also when none are installed. Without the program (a half-finished earlier run) the same objects go by
+# name: closed-mode rules left behind would keep ports 80/443 captured with nothing listening.
+if [ -x "$PREFIX/pipelock" ] && "$PREFIX/pipelock" rules remove; then
+  :
+else
+  [ -x "$PREFIX/pipelock" ] && echo "warning: 'pipelock rules remove' failed; removing the rules by name" >&2
+  if command -v nft >/dev/null 2>&1; then
+    nft delete table inet pipelock 2>/dev/null || true
+  fi
+  for tool in iptables ip6tables; do
+    command -v "$tool" >/dev/null 2>&1 || continue
+    for table in nat mangle filter; do
+      for hook in PREROUTING OUTPUT INPUT FORWARD; do
+        while "$tool" -w -t "$table" -D "$hook" -j PIPELOCK 2>/dev/null; do :; done
+      done
+      for chain in PIPELOCK PIPELOCK_CAPTURE PIPELOCK_DIVERT; do
+        "$tool" -w -t "$table" -F "$chain" 2>/dev/null || true
+        "$tool" -w -t "$table" -X "$chain" 2>/dev/null || true
+      done
+    done
+  done
+  if command -v ip >/dev/null 2>&1; then
+    for family in -4 -6; do
+      while ip "$family" rule del fwmark 0x504a lookup 5049 2>/dev/null; do :; done
+      ip "$family" route flush table 5049 2>/dev/null || true
+    done
+  fi
 fi
 
 if [ -e "$TRUSTED" ]; then

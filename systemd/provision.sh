@@ -426,7 +426,9 @@ unconfigure_gateway() {
   rm -f /etc/systemd/system/pipelock-ca-http@.service /etc/pipelock-provision/gateway-nat.nft /etc/pipelock-provision/serve-ca.sh
   if [ -f /etc/sysctl.d/60-pipelock-gateway.conf ]; then
     rm -f /etc/sysctl.d/60-pipelock-gateway.conf
-    sysctl -q -w net.ipv4.ip_forward=0 || info "warning: could not turn net.ipv4.ip_forward off"
+    # The running value stays: other routing on this machine (Docker, libvirt) may rely on it; a reboot applies
+    # the remaining sysctl.d files.
+    info "net.ipv4.ip_forward left as it is ($(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null || echo unknown)); its provision.sh setting file is gone"
     changed=1
   fi
   if [ "$changed" -eq 0 ]; then info "not needed in local mode"; else info "removed the gateway-mode forwarding, NAT and CA units"; fi

@@ -101,7 +101,9 @@ internal static class CaCommand
             {
                 if (ownerName is not null)
                 {
-                    int rc = RunTool("chown", ["--", ownerName, .. createdDirs, files.Key, files.Cert], env, out bool noChown);
+                    // -h: a file swapped for a symlink between its creation and this chown (the directory may belong to
+                    // the user we hand it to) changes owner as a link; its target never does.
+                    int rc = RunTool("chown", ["-h", "--", ownerName, .. createdDirs, files.Key, files.Cert], env, out bool noChown);
                     if (rc != 0)
                     {
                         env.Err.WriteLine($"error: the CA was created, but 'chown {ownerName}' {(noChown ? "was not found" : $"failed (exit {rc})")}; " +

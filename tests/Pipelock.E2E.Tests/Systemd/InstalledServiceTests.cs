@@ -114,6 +114,9 @@ public sealed class InstalledServiceTests
         Assert.Equal("1", status["NoNewPrivs"]);
         foreach (var set in new[] { "CapPrm", "CapEff", "CapBnd", "CapAmb" })
             Assert.True(status[set] == ServiceCapabilities, $"{set} = {status[set]}, expected {ServiceCapabilities} (CAP_NET_ADMIN, CAP_NET_BIND_SERVICE)");
+        // The CA directory is read-only for the service (ReadOnlyPaths): its mount in the service's namespace says ro.
+        var mounts = await c.MustAsync(["cat", $"/proc/{status["Pid"]}/mountinfo"]);
+        Assert.Matches(@"(?m)^\S+ \S+ \S+ \S+ /var/lib/pipelock/ca ro[, ]", mounts);
 
         // The watchdog: with WatchdogSec cut to 2 s by a drop-in, systemd would kill a silent service within 2 s; over
         // 5 s it stays up, never restarted, and the time of the last ping moves.
@@ -220,12 +223,32 @@ public sealed class InstalledServiceTests
         Assert.Equal("active", (await c.ExecAsync(["systemctl", "is-active", "pipelock"])).Stdout.Trim());
         Assert.Contains("table inet pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
 
+        // The CA directory belongs to the service user, so a link planted there must not make root publish (or chown)
+        // what it points at when the installer runs again.
+        await c.MustAsync(["runuser", "-u", "pipelock", "--", "sh", "-c", "cd /var/lib/pipelock/ca && mv ca.pem ca.pem.real && ln -s /etc/shadow ca.pem"]);
+        var planted = await c.ExecAsync(["/src/scripts/install.sh", "--from", "/stage", "--no-start"], TimeSpan.FromMinutes(3));
+        Assert.NotEqual(0, planted.ExitCode);
+        Assert.DoesNotContain("root:", await c.MustAsync(["cat", ServiceFixture.PublicCa]), StringComparison.Ordinal);
+        Assert.Equal("root", (await c.MustAsync(["stat", "-c", "%U", "/etc/shadow"])).Trim());
+        await c.MustAsync(["runuser", "-u", "pipelock", "--", "sh", "-c", "cd /var/lib/pipelock/ca && rm ca.pem && mv ca.pem.real ca.pem"]);
+
+        // A build that does not run here (another architecture, say) is refused before it replaces the installed one.
+        await c.MustAsync(["sh", "-c", "mkdir -p /run/bad-stage && printf '#!/bin/sh\\nexit 126\\n' > /run/bad-stage/pipelock && chmod 755 /run/bad-stage/pipelock"]);
+        var bad = await c.ExecAsync(["/src/scripts/install.sh", "--from", "/run/bad-stage"], TimeSpan.FromMinutes(3));
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("does not run on this machine", bad.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, (await c.ExecAsync(["/opt/pipelock/pipelock", "version"])).ExitCode);
+        Assert.Equal("active", (await c.ExecAsync(["systemctl", "is-active", "pipelock"])).Stdout.Trim());
+
         // fail_mode closed: the rules stay when the service stops, so captured traffic fails instead of leaving unscanned.
         await c.WriteFileAsync(ServiceFixture.ScriptDir + "/transparent.rb", TransparentClient);
         await c.MustAsync(["systemctl", "stop", "pipelock"]);
         Assert.Contains("table inet pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
-        var whileDown = await RubyAsync(c, "https://upstream.test/text?body=while-down", "GET");
-        Assert.True(whileDown.TryGetProperty("error", out _), "a captured request while the service is down must fail: " + whileDown);
+        // Trusting the upstream's own CA, so a request that went out directly would succeed: it must not connect at all.
+        var whileDown = await RubyAsync(c, "https://upstream.test/text?body=while-down", "GET", ca: ServiceFixture.UpstreamCa);
+        Assert.True(whileDown.TryGetProperty("error", out var downError)
+            && (downError.GetString()!.Contains("ECONNREFUSED", StringComparison.Ordinal) || downError.GetString()!.Contains("Timeout", StringComparison.Ordinal)),
+            "a captured request while the service is down must fail to connect: " + whileDown);
         Assert.DoesNotContain(f.Upstream.Requests, r => r.Target.Contains("while-down", StringComparison.Ordinal));
 
         // Back up: one table (replaced, not doubled), traffic flows again.
@@ -239,8 +262,21 @@ public sealed class InstalledServiceTests
         await c.MustAsync(["/opt/pipelock/pipelock", "rules", "remove"]);
         Assert.DoesNotContain("pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
 
-        // Uninstalling with the service running in closed mode lifts the rules too; --purge takes config, CA and user.
+        // Uninstalling with the service running in closed mode lifts the rules too.
         await c.MustAsync(["systemctl", "start", "pipelock"], TimeSpan.FromMinutes(2));
+        Assert.Contains("table inet pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
+        var uninstall = await c.ExecAsync(["/src/scripts/uninstall.sh"], TimeSpan.FromMinutes(2));
+        Assert.True(uninstall.ExitCode == 0, "uninstall.sh failed:\n" + uninstall);
+        Assert.DoesNotContain("pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
+
+        // A re-install picks up the kept config (closed mode, rules back). Then a half-finished removal: the program
+        // is gone but its closed-mode rules are not; --purge still lifts them, and takes config, CA and user.
+        var reinstall = await c.ExecAsync(["/src/scripts/install.sh", "--from", "/stage"], TimeSpan.FromMinutes(3));
+        Assert.True(reinstall.ExitCode == 0, "re-install failed:\n" + reinstall);
+        Assert.Equal(caBefore, await c.MustAsync(["cat", ServiceFixture.PublicCa]));
+        Assert.Contains("table inet pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
+        await c.MustAsync(["systemctl", "stop", "pipelock"]);
+        await c.MustAsync(["rm", "-rf", "/opt/pipelock"]);
         Assert.Contains("table inet pipelock", await f.NftTablesAsync(), StringComparison.Ordinal);
         var purge = await c.ExecAsync(["/src/scripts/uninstall.sh", "--purge"], TimeSpan.FromMinutes(2));
         Assert.True(purge.ExitCode == 0, "uninstall.sh --purge failed:\n" + purge);

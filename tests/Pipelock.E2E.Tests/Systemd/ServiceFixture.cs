@@ -48,9 +48,17 @@ public sealed class ServiceFixture : IAsyncDisposable
                 (upstream.Pki.CaPemPath, UpstreamCa),
             ]);
             var f = new ServiceFixture(topology, upstream, container);
-            var hosts = string.Concat(upstream.HostEntries().Select(e => $"{e.Ip} {e.Name}\n"));
-            await container.ShAsync($"printf '%s' '{hosts}' >> /etc/hosts");
-            return f;
+            try
+            {
+                var hosts = string.Concat(upstream.HostEntries().Select(e => $"{e.Ip} {e.Name}\n"));
+                await container.MustAsync(["sh", "-c", $"printf '%s' '{hosts}' >> /etc/hosts"]);
+                return f;
+            }
+            catch
+            {
+                await container.DisposeAsync();
+                throw;
+            }
         }
         catch
         {
