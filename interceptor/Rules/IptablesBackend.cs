@@ -87,6 +87,11 @@ public sealed class IptablesBackend(ICommandRunner runner, bool ipv6) : IRulesBa
 
     private static void ThrowIfDenied(CommandResult r, string tool)
     {
+        // iptables-legacy needs CAP_NET_RAW (raw socket) and a writable /run/xtables.lock, neither of which the
+        // systemd unit gives; iptables-nft needs only CAP_NET_ADMIN. Say which to use instead of just relaying the tool.
+        if (r.Stderr.Contains("xtables.lock", StringComparison.Ordinal) || r.Stderr.Contains("you must be root", StringComparison.Ordinal))
+            throw new TransparentRulesException($"{tool}: {r.Stderr.Trim()} (this is iptables-legacy, which needs CAP_NET_RAW and a writable " +
+                "/run/xtables.lock; install nftables, or switch to iptables-nft: update-alternatives --set iptables /usr/sbin/iptables-nft)");
         if (r.ExitCode == CommandResult.NotFound || r.Stderr.Contains("Permission denied", StringComparison.Ordinal))
             throw new TransparentRulesException($"{tool}: {r.Stderr.Trim()}");
     }

@@ -187,3 +187,30 @@ public class TransparentRulesTests
         Assert.Contains("ip6tables -w -t filter -I OUTPUT 1 -j PIPELOCK", runner.Commands);
     }
 }
+
+/// <summary>How the iptables backend reports a tool that refuses us: an error naming the cause, with what to use instead
+/// when the refusal is iptables-legacy's (the systemd unit gives neither CAP_NET_RAW nor a writable /run/xtables.lock).</summary>
+public sealed class IptablesDenialTests
+{
+    [Theory]
+    [InlineData("Fatal: can't open lock file /run/xtables.lock: Read-only file system", true)]
+    [InlineData("iptables v1.8.9 (legacy): can't initialize iptables table `nat': Permission denied (you must be root)", true)]
+    [InlineData("iptables: Permission denied.", false)]
+    public async Task Denials_AreErrors_AndLegacyOnesSayWhatToUse(string stderr, bool legacy)
+    {
+        var runner = new FakeRunner((_, _) => FakeRunner.Fail(stderr, 4));
+        var e = await Assert.ThrowsAsync<TransparentRulesException>(() => new IptablesBackend(runner, ipv6: false).RemoveAsync(CancellationToken.None));
+        Assert.Contains(stderr, e.Message, StringComparison.Ordinal);
+        Assert.Equal(legacy, e.Message.Contains("update-alternatives --set iptables /usr/sbin/iptables-nft", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NoJumpAndNoChains_IsNotADenial()
+    {
+        var runner = new FakeRunner((cmd, _) => cmd.Contains(" -C ", StringComparison.Ordinal)
+            ? FakeRunner.Fail("iptables: Bad rule (does a matching rule exist in that chain?).")
+            : null);
+        await new IptablesBackend(runner, ipv6: false).RemoveAsync(CancellationToken.None);
+        Assert.DoesNotContain(runner.Commands, c => c.Contains(" -D ", StringComparison.Ordinal));
+    }
+}
