@@ -188,7 +188,23 @@ public sealed class DecisionLog : IAsyncDisposable
             if (name is "time" or "level" or "event" or "component") continue;
             var v = r.TokenType == JsonTokenType.String ? r.GetString()! : Encoding.UTF8.GetString(json[start..(int)r.BytesConsumed]);
             sb.Append(' ').Append(name).Append('=');
+            // Control characters are written escaped: a value (a header, a tool name) must not start a forged line.
+            if (v.AsSpan().ContainsAnyInRange('\0', '\x1f') || v.Contains('\x7f')) v = EscapeControls(v);
             if (v.Contains(' ') || v.Length == 0) sb.Append('"').Append(v.Replace("\"", "\\\"")).Append('"'); else sb.Append(v);
+        }
+        return sb.ToString();
+    }
+
+    private static string EscapeControls(string v)
+    {
+        var sb = new StringBuilder(v.Length + 8);
+        foreach (char c in v)
+        {
+            if (c is '\n') sb.Append("\\n");
+            else if (c is '\r') sb.Append("\\r");
+            else if (c is '\t') sb.Append("\\t");
+            else if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            else sb.Append(c);
         }
         return sb.ToString();
     }

@@ -80,6 +80,22 @@ public class DecisionLogTests
         Assert.Matches(@"^\d{4}-\d\d-\d\dT[\d:.]+Z INFO startup version=1\.2\.3 config=""built-in default""$", line);
     }
 
+    [Theory]
+    [InlineData("evil\n2026-01-01T00:00:00.000Z INFO startup forged=1", @"evil\n2026-01-01T00:00:00.000Z INFO startup forged=1")]
+    [InlineData("a\rb\tc\u0001d\u007f", @"a\rb\tc\x01d\x7f")]
+    public async Task TextFormat_ControlCharacters_AreEscaped_SoNoValueStartsALine(string value, string written)
+    {
+        var output = new MemoryStream();
+        await using (var log = new DecisionLog(new LoggingConfig { Format = "text" }, output))
+        {
+            log.Event("warn", "mcp_tool", ("tool", value));
+        }
+
+        var text = Encoding.UTF8.GetString(output.ToArray());
+        Assert.Single(text.TrimEnd('\n').Split('\n'));
+        Assert.Contains(written, text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void RequestIds_AreSequential()
     {
