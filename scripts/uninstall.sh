@@ -27,8 +27,10 @@ esac
 [ "$(id -u)" -eq 0 ] || { echo "error: run as root (sudo scripts/uninstall.sh)" >&2; exit 1; }
 
 step() { printf '==> %s\n' "$*"; }
+systemd_running=0
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then systemd_running=1; fi
 
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+if [ "$systemd_running" -eq 1 ]; then
   step "stopping and disabling pipelock.service"
   systemctl disable --now pipelock.service >/dev/null 2>&1 || true
   systemctl reset-failed pipelock.service >/dev/null 2>&1 || true
@@ -74,7 +76,7 @@ step "deleting $PREFIX, the unit, sysusers and tmpfiles files"
 rm -rf "$PREFIX" "$PREFIX.new" "$PREFIX.old" "$PUBLIC_DIR"
 rm -f "$UNIT" "$SYSUSERS" "$TMPFILES"
 rm -rf /etc/systemd/system/pipelock.service.d
-command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && systemctl daemon-reload
+if [ "$systemd_running" -eq 1 ]; then systemctl daemon-reload; fi
 
 if [ "$purge" -eq 1 ]; then
   step "purging /etc/pipelock, /var/lib/pipelock and the pipelock user"

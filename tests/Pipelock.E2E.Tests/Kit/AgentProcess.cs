@@ -117,7 +117,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <summary>Sends a POSIX signal (SIGTERM, SIGINT, SIGHUP, …) to the process.</summary>
     public void Signal(int signo)
     {
-        if (kill(Pid, signo) != 0)
+        if (HostSystem.Kill(Pid, signo) != 0)
             throw new InvalidOperationException($"kill({Pid}, {signo}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
@@ -195,7 +195,4 @@ public sealed partial class AgentProcess : IAsyncDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         return psi;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }

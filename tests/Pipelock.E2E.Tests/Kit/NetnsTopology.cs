@@ -43,7 +43,7 @@ public sealed partial class NetnsTopology : IAsyncDisposable
 
     /// <summary>iproute2's <c>ip</c> by absolute path (sbin is not on every PATH).</summary>
     public static readonly string IpPath =
-        new[] { "/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip" }.FirstOrDefault(File.Exists) ?? "ip";
+        HostSystem.FindTool("ip") ?? "ip";
 
     private static readonly object Gate = new();
     private static readonly HashSet<int> SubnetsInUse = [];
@@ -379,7 +379,7 @@ public sealed partial class NetnsTopology : IAsyncDisposable
                 lock (errors) errors.Add($"{ns}: processes still running: {string.Join(' ', pids)}");
                 break;
             }
-            foreach (var pid in pids) kill(pid, AgentProcess.SIGKILL);
+            foreach (var pid in pids) HostSystem.Kill(pid, AgentProcess.SIGKILL);
             await Task.Delay(50).ConfigureAwait(false);
         }
         var del = await ProcessRunner.RunAsync(IpPath, ["netns", "del", ns], timeout: CommandTimeout).ConfigureAwait(false);
@@ -412,18 +412,7 @@ public sealed partial class NetnsTopology : IAsyncDisposable
     }
 
     /// <summary>Field 22 of /proc/pid/stat (start time in clock ticks): with the pid, names a process even across pid reuse.</summary>
-    private static string? StartTime(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name (field 2) is in parentheses and may contain spaces: count from the last ')'.
-            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return rest.Length > 19 ? rest[19] : null;
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-    }
+    private static string? StartTime(int pid) => HostSystem.Stat(pid)?.StartTime;
 
     private List<string> NetnsExecArgs(string ns, int? uid, string file, IEnumerable<string> args)
     {
@@ -464,7 +453,4 @@ public sealed partial class NetnsTopology : IAsyncDisposable
         if (OperatingSystem.IsLinux()) File.SetUnixFileMode(dir, (UnixFileMode)0x1FF); // 0777; mkdir's mode is cut by the umask
         return dir;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }

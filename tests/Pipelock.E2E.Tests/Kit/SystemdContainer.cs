@@ -12,7 +12,7 @@ namespace Pipelock.E2E.Tests.Kit;
 /// Commands run inside through <c>nsenter -a</c> into the container's init (<see cref="ExecAsync"/>), with a clean
 /// environment.
 /// </summary>
-public sealed partial class SystemdContainer : IAsyncDisposable
+public sealed class SystemdContainer : IAsyncDisposable
 {
     /// <summary>Where the debootstrapped roots are cached between runs (one directory per package set).</summary>
     public const string CacheDirectory = "/var/cache/pipelock-e2e";
@@ -60,7 +60,7 @@ public sealed partial class SystemdContainer : IAsyncDisposable
             if (File.Exists(done)) return root;
             var tmp = root + ".tmp";
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
-            var debootstrap = new[] { "/usr/sbin/debootstrap", "/sbin/debootstrap" }.FirstOrDefault(File.Exists)
+            var debootstrap = HostSystem.FindTool("debootstrap")
                 ?? throw new InvalidOperationException("debootstrap is not installed (scripts/test.sh installs it)");
             var mirror = Environment.GetEnvironmentVariable("PIPELOCK_E2E_DEBIAN_MIRROR") is { Length: > 0 } m ? m : "http://deb.debian.org/debian";
             var r = await ProcessRunner.RunAsync(debootstrap,
@@ -85,7 +85,7 @@ public sealed partial class SystemdContainer : IAsyncDisposable
     /// <param name="bindReadOnly">(host path, container path) pairs.</param>
     public static async Task<SystemdContainer> BootAsync(string root, string netns, IEnumerable<(string Host, string Container)> bindReadOnly)
     {
-        var nspawn = new[] { "/usr/bin/systemd-nspawn", "/bin/systemd-nspawn" }.FirstOrDefault(File.Exists)
+        var nspawn = HostSystem.FindTool("systemd-nspawn")
             ?? throw new InvalidOperationException("systemd-nspawn is not installed (package systemd-container; scripts/test.sh installs it)");
         var args = new List<string>
         {
@@ -161,26 +161,10 @@ public sealed partial class SystemdContainer : IAsyncDisposable
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            var (comm, ppid) = Stat(pid);
-            if (comm != "systemd") continue;
-            if (ppid == nspawnPid || Stat(ppid).PPid == nspawnPid) return pid;
+            if (HostSystem.Stat(pid) is not { Comm: "systemd" } stat) continue;
+            if (stat.ParentPid == nspawnPid || HostSystem.Stat(stat.ParentPid)?.ParentPid == nspawnPid) return pid;
         }
         return 0;
-    }
-
-    private static (string Comm, int PPid) Stat(int pid)
-    {
-        try
-        {
-            var s = File.ReadAllText($"/proc/{pid}/stat");
-            int open = s.IndexOf('('), close = s.LastIndexOf(')');
-            var rest = s[(close + 2)..].Split(' ');
-            return (s[(open + 1)..close], int.Parse(rest[1], CultureInfo.InvariantCulture));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
-        {
-            return ("", 0);
-        }
     }
 
     // SIGKILL to nspawn's payload: the container's pid namespace dies with its init, nspawn then exits and the
@@ -190,17 +174,12 @@ public sealed partial class SystemdContainer : IAsyncDisposable
         if (!nspawn.HasExited)
         {
             int init = FindInit(nspawn.Pid);
-            if (init != 0) _ = Kill(init, AgentProcess.SIGKILL);
+            if (init != 0) _ = HostSystem.Kill(init, AgentProcess.SIGKILL);
             try { await nspawn.WaitForExitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false); }
             catch (TimeoutException) { }
         }
         await nspawn.DisposeAsync().ConfigureAwait(false);
     }
-
-    private static int Kill(int pid, int signal) => kill(pid, signal);
-
-    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 
     private static async Task<FileStream> LockAsync(string path, TimeSpan timeout)
     {

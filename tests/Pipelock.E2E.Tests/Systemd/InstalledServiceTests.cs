@@ -312,8 +312,7 @@ public sealed class InstalledServiceTests
             File.Copy($"/proc/{c.InitPid}/root{ServiceFixture.PublicCa}", ca);
             async Task<JsonElement> ClientAsync(string url, string method, string? body = null)
             {
-                var r = await f.Topology.ExecAsync(f.Topology.ClientNs, "ruby", [script, url, method, body ?? "-", ca], timeout: TimeSpan.FromMinutes(1));
-                return JsonDocument.Parse(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? throw new InvalidOperationException("ruby: " + r)).RootElement.Clone();
+                return ClientResult(await f.Topology.ExecAsync(f.Topology.ClientNs, "ruby", [script, url, method, body ?? "-", ca], timeout: TimeSpan.FromMinutes(1)));
             }
 
             var clean = await ClientAsync("https://upstream.test/text?body=through-the-gateway", "GET");
@@ -340,7 +339,12 @@ public sealed class InstalledServiceTests
 
     private static async Task<JsonElement> RubyAsync(SystemdContainer c, string url, string method, string? body = null, string ca = ServiceFixture.PublicCa)
     {
-        var r = await c.ExecAsync(["ruby", ServiceFixture.ScriptDir + "/transparent.rb", url, method, body ?? "-", ca], TimeSpan.FromMinutes(1));
+        return ClientResult(await c.ExecAsync(["ruby", ServiceFixture.ScriptDir + "/transparent.rb", url, method, body ?? "-", ca], TimeSpan.FromMinutes(1)));
+    }
+
+    /// <summary>The transparent client's result: the last line it printed, one JSON object.</summary>
+    private static JsonElement ClientResult(ProcessResult r)
+    {
         var line = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()
             ?? throw new InvalidOperationException("ruby printed nothing: " + r);
         return JsonDocument.Parse(line).RootElement.Clone();

@@ -13,7 +13,7 @@ public sealed class VagrantfileTests
     [Fact]
     public async Task VagrantValidate_IgnoringTheProvider_Passes()
     {
-        var vagrant = FindOnPath("vagrant") ?? throw new InvalidOperationException(
+        var vagrant = HostSystem.FindTool("vagrant") ?? throw new InvalidOperationException(
             "vagrant is not on PATH: install it (Debian: apt-get install vagrant) to validate the Vagrantfile");
         var scratch = Directory.CreateTempSubdirectory("pipelock-vagrant-").FullName;
         try
@@ -50,10 +50,4 @@ public sealed class VagrantfileTests
         Assert.True(result.ExitCode == 0, "bash -n systemd/provision.sh:\n" + result);
         Assert.True(string.IsNullOrWhiteSpace(result.Stderr), "bash -n systemd/provision.sh:\n" + result);
     }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
 }
